@@ -1,0 +1,93 @@
+package analyzer.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "analyzer",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Network traffic analyzer and man-in-the-middle demo tool.",
+            "Shows what an eavesdropper sees on the wire, and proves HTTPS with a pinned CA defeats it."},
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        },
+        footer = {"", "Exit codes: 0 ok · 1 check failed (plaintext seen, certificate rejected) · 2 usage or input error"
+                + " · 3 nothing to judge"})
+public final class Main implements Runnable {
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of errors (for bug reports).")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the tool in-process; tests use this with their own writers. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = commandLine();
+        cli.setOut(out);
+        cli.setErr(err);
+        return cli.execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setUsageHelpAutoWidth(true);
+        cli.setExecutionExceptionHandler(Main::handleExecutionException);
+        cli.setParameterExceptionHandler(Main::handleParameterException);
+        return cli;
+    }
+
+    private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
+        PrintWriter err = ex.getCommandLine().getErr();
+        err.println("analyzer: " + ex.getMessage());
+        err.println("  Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    private static int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        boolean verbose = parsed.hasMatchedOption("--verbose")
+                || (parsed.subcommand() != null && anyVerbose(parsed));
+        if (ex instanceof UserError ue) {
+            err.println("analyzer: " + ue.getMessage());
+            if (ue.hint() != null) {
+                err.println("  " + ue.hint());
+            }
+            if (verbose) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return ue.exitCode();
+        }
+        err.println("analyzer: internal error: " + ex + (verbose ? "" : " (run with --verbose for details)"));
+        if (verbose) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return 70;
+    }
+
+    private static boolean anyVerbose(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,4 @@
+package analyzer.dissect;
+
+public record HttpHeader(String name, String value) {
+}

@@ -1,0 +1,42 @@
+package analyzer.dissect;
+
+import java.util.List;
+
+/** A handshake message read from a TLS record. */
+public sealed interface TlsHandshake {
+
+    int CLIENT_HELLO = 1;
+    int SERVER_HELLO = 2;
+    int CERTIFICATE = 11;
+
+    int type();
+
+    /** @param supportedVersions from the supported_versions extension, empty if absent */
+    record ClientHello(int legacyVersion, String serverName, List<String> alpn, List<Integer> supportedVersions,
+                       List<Integer> cipherSuites) implements TlsHandshake {
+        public int type() {
+            return CLIENT_HELLO;
+        }
+    }
+
+    /** @param selectedVersion from supported_versions when present (TLS 1.3), else the legacy version */
+    record ServerHello(int legacyVersion, int selectedVersion, int cipherSuite, String alpn)
+            implements TlsHandshake {
+        public int type() {
+            return SERVER_HELLO;
+        }
+    }
+
+    record Certificates(List<CertificateSummary> chain) implements TlsHandshake {
+        public int type() {
+            return CERTIFICATE;
+        }
+    }
+
+    /** Any other handshake message: only its type and length. */
+    record Other(int type, int length) implements TlsHandshake {
+    }
+
+    record CertificateSummary(String subject, String issuer, long notBeforeMillis, long notAfterMillis) {
+    }
+}

@@ -1,0 +1,22 @@
+package analyzer.flow;
+
+/**
+ * Receives the reassembled byte streams of one connection, both directions, in order. Implemented by the
+ * dissector; fed by the TCP reassembler (wire) or by the proxy (relayed bytes).
+ *
+ * <p>Frame numbers are 1-based positions in the capture; feeds without frames (the proxy) pass 0.
+ * Timestamps are microseconds since the epoch.
+ */
+public interface ConnectionListener {
+
+    /** In-order bytes of one direction. The array is only valid during the call. */
+    void onData(Direction direction, byte[] data, int offset, int length, long frame, long timestampMicros);
+
+    /** Bytes that will never arrive (lost, not captured, or skipped because buffers were full). */
+    void onGap(Direction direction, long missingBytes, long frame, long timestampMicros);
+
+    /** The connection ended: FIN from both sides, RST, idle expiry or the end of the capture. */
+    void onClose(CloseReason reason, long frame, long timestampMicros);
+
+    enum CloseReason { FIN, RST, IDLE, END_OF_CAPTURE, PROXY }
+}
