@@ -1,0 +1,73 @@
+package analyzer.report;
+
+import analyzer.dissect.Event;
+import analyzer.dissect.EventSink;
+import analyzer.dissect.HttpMalformed;
+import analyzer.dissect.HttpRequestSeen;
+import analyzer.dissect.HttpResponseSeen;
+import analyzer.dissect.RawDataSeen;
+import analyzer.dissect.StreamGap;
+import analyzer.dissect.TlsRecordSeen;
+
+/** Counts events for the end-of-run summary, then passes them on. */
+public final class EventCounter implements EventSink {
+
+    private final EventSink next;
+    private long httpRequests;
+    private long httpResponses;
+    private long httpMalformed;
+    private long tlsRecords;
+    private long rawChunks;
+    private long gaps;
+
+    public EventCounter(EventSink next) {
+        this.next = next;
+    }
+
+    @Override
+    public void accept(Event event) {
+        if (event instanceof TlsRecordSeen) {
+            tlsRecords++;
+        } else if (event instanceof HttpRequestSeen) {
+            httpRequests++;
+        } else if (event instanceof HttpResponseSeen) {
+            httpResponses++;
+        } else if (event instanceof HttpMalformed) {
+            httpMalformed++;
+        } else if (event instanceof RawDataSeen) {
+            rawChunks++;
+        } else if (event instanceof StreamGap) {
+            gaps++;
+        }
+        next.accept(event);
+    }
+
+    @Override
+    public void flush() {
+        next.flush();
+    }
+
+    public long httpRequests() {
+        return httpRequests;
+    }
+
+    public long httpResponses() {
+        return httpResponses;
+    }
+
+    public long httpMalformed() {
+        return httpMalformed;
+    }
+
+    public long tlsRecords() {
+        return tlsRecords;
+    }
+
+    public long rawChunks() {
+        return rawChunks;
+    }
+
+    public long gaps() {
+        return gaps;
+    }
+}

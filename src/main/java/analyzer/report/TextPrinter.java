@@ -1,0 +1,322 @@
+package analyzer.report;
+
+import analyzer.dissect.Event;
+import analyzer.dissect.EventSink;
+import analyzer.dissect.Frames;
+import analyzer.dissect.HttpBody;
+import analyzer.dissect.HttpHeader;
+import analyzer.dissect.HttpMalformed;
+import analyzer.dissect.HttpRequestSeen;
+import analyzer.dissect.HttpResponseSeen;
+import analyzer.dissect.RawDataSeen;
+import analyzer.dissect.StreamGap;
+import analyzer.dissect.TlsAlert;
+import analyzer.dissect.TlsHandshake;
+import analyzer.dissect.TlsNames;
+import analyzer.dissect.TlsRecordSeen;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** Prints events for people: one block per HTTP message, one line per TLS record. */
+public final class TextPrinter implements EventSink {
+
+    private static final String INDENT = "    ";
+    private static final int HEADER_COLUMN = 74;
+
+    private final Writer out;
+    private final Style style;
+    private final boolean hexBodies;
+    private final StringBuilder sb = new StringBuilder(1024);
+
+    /**
+     * @param hexBodies also dump bodies as hex/ASCII (--hex)
+     */
+    public TextPrinter(Writer out, Style style, boolean hexBodies) {
+        this.out = out;
+        this.style = style;
+        this.hexBodies = hexBodies;
+    }
+
+    @Override
+    public void accept(Event event) {
+        sb.setLength(0);
+        if (event instanceof TlsRecordSeen t) {
+            tls(t);
+        } else if (event instanceof HttpRequestSeen r) {
+            request(r);
+        } else if (event instanceof HttpResponseSeen r) {
+            response(r);
+        } else if (event instanceof HttpMalformed m) {
+            header(m, style.red("HTTP malformed"));
+            sb.append(INDENT).append(m.reason()).append('\n');
+        } else if (event instanceof RawDataSeen d) {
+            raw(d);
+        } else if (event instanceof StreamGap g) {
+            header(g, style.yellow("GAP  " + grouped(g.missingBytes())
+                    + " bytes missing (not captured or lost); reassembly skipped ahead"));
+        }
+        write();
+    }
+
+    @Override
+    public void flush() {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void request(HttpRequestSeen r) {
+        header(r, style.bold("HTTP request"));
+        sb.append(INDENT).append(style.bold(r.method() + " " + r.uri() + " " + r.version())).append('\n');
+        headersAndBody(r.headers(), r.body());
+        sb.append(INDENT).append(style.yellow("⚠ readable by anyone on the path")).append('\n');
+    }
+
+    private void response(HttpResponseSeen r) {
+        StringBuilder title = new StringBuilder(style.bold("HTTP response  " + r.code() + " " + r.phrase()));
+        if (r.requestTimestampMicros() >= 0 && r.timestampMicros() >= r.requestTimestampMicros()) {
+            title.append("  (").append(millis(r.timestampMicros() - r.requestTimestampMicros())).append(')');
+        }
+        if (r.requestMethod() != null) {
+            title.append("  to ").append(r.requestMethod()).append(' ').append(r.requestUri());
+        }
+        header(r, title.toString());
+        sb.append(INDENT).append(style.bold(r.version() + " " + r.code() + " " + r.phrase())).append('\n');
+        headersAndBody(r.headers(), r.body());
+        sb.append(INDENT).append(style.yellow("⚠ readable by anyone on the path")).append('\n');
+    }
+
+    private void headersAndBody(List<HttpHeader> headers, HttpBody body) {
+        int width = 0;
+        for (HttpHeader h : headers) {
+            width = Math.max(width, h.name().length());
+        }
+        width = Math.min(Math.max(width + 2, 16), 28);
+        for (HttpHeader h : headers) {
+            sb.append(INDENT).append(style.cyan(h.name()));
+            for (int i = h.name().length(); i < width; i++) {
+                sb.append(' ');
+            }
+            sb.append(h.value()).append('\n');
+        }
+        if (body.length() == 0 && body.complete()) {
+            return;
+        }
+        sb.append(INDENT).append("body (").append(grouped(body.length())).append(body.length() == 1 ? " byte" : " bytes")
+                .append(body.text() ? ", text" : ", binary");
+        if (body.contentEncoding() != null) {
+            sb.append(", ").append(body.contentEncoding()).append("-decoded");
+        }
+        if (body.chunked()) {
+            sb.append(", chunked");
+        }
+        if (!body.complete()) {
+            sb.append(", incomplete: the stream ended first");
+        }
+        sb.append(")\n");
+        byte[] shown = body.shown();
+        if (body.text()) {
+            String text = new String(shown, StandardCharsets.UTF_8);
+            for (String line : text.split("\r?\n", -1)) {
+                sb.append(INDENT).append("│ ").append(line).append('\n');
+            }
+        } else {
+            HexDump.append(sb, INDENT + "│ ", shown, 0, shown.length);
+        }
+        if (hexBodies && body.text()) {
+            HexDump.append(sb, INDENT + "  ", shown, 0, shown.length);
+        }
+        if (body.truncated()) {
+            sb.append(INDENT).append(style.dim("… " + grouped(body.length() - shown.length)
+                    + " more bytes not shown (--max-body to show more)")).append('\n');
+        }
+    }
+
+    private void tls(TlsRecordSeen t) {
+        String type = TlsNames.contentType(t.contentType());
+        StringBuilder line = new StringBuilder("TLS  ").append(type).append("  ");
+        if (t.contentType() == TlsRecordSeen.ALERT && t.alert() != null) {
+            TlsAlert a = t.alert();
+            line.append(TlsNames.alertLevel(a.level())).append(' ').append(TlsNames.alertDescription(a.description()));
+            String meaning = alertMeaning(t);
+            if (meaning != null) {
+                line.append("    ").append(meaning);
+            }
+            header(t, a.level() == 2 ? style.red(line.toString()) : line.toString());
+            return;
+        }
+        if (!t.handshakes().isEmpty()) {
+            for (int i = 0; i < t.handshakes().size(); i++) {
+                if (i > 0) {
+                    line.append("; ");
+                }
+                describe(line, t.handshakes().get(i));
+            }
+            header(t, line.toString());
+            return;
+        }
+        if (t.encrypted()) {
+            line.append(grouped(t.length())).append(" bytes  ").append(style.green("🔒 encrypted, unreadable"));
+        } else {
+            line.append(grouped(t.length())).append(" bytes");
+        }
+        header(t, line.toString());
+    }
+
+    private static String alertMeaning(TlsRecordSeen t) {
+        int d = t.alert().description();
+        boolean certificateProblem = d == 42 || d == 43 || d == 44 || d == 45 || d == 46 || d == 48;
+        if (certificateProblem) {
+            return t.direction() == analyzer.flow.Direction.CLIENT_TO_SERVER
+                    ? "the client rejected the server's certificate"
+                    : "the server rejected the client's certificate";
+        }
+        if (d == 0) {
+            return "orderly close";
+        }
+        return null;
+    }
+
+    private static void describe(StringBuilder line, TlsHandshake h) {
+        if (h instanceof TlsHandshake.ClientHello c) {
+            line.append("ClientHello  ");
+            StringBuilder details = new StringBuilder();
+            if (c.serverName() != null) {
+                details.append("SNI ").append(c.serverName());
+            }
+            if (!c.alpn().isEmpty()) {
+                separate(details).append("ALPN ").append(String.join(",", c.alpn()));
+            }
+            List<Integer> versions = c.supportedVersions().isEmpty() ? List.of(c.legacyVersion())
+                    : c.supportedVersions();
+            StringBuilder offered = new StringBuilder();
+            for (int v : versions) {
+                if (TlsNames.isGrease(v)) {
+                    continue;
+                }
+                String name = TlsNames.version(v);
+                if (offered.length() > 0) {
+                    offered.append('/');
+                    name = name.startsWith("TLS ") ? name.substring(4) : name;
+                }
+                offered.append(name);
+            }
+            separate(details).append("offers ").append(offered);
+            separate(details).append(c.cipherSuites().size()).append(" suites");
+            line.append(details);
+        } else if (h instanceof TlsHandshake.ServerHello s) {
+            line.append("ServerHello  ").append(TlsNames.version(s.selectedVersion()))
+                    .append(", ").append(TlsNames.cipherSuite(s.cipherSuite()))
+                    .append(s.alpn() != null ? ", ALPN " + s.alpn() : "");
+        } else if (h instanceof TlsHandshake.Certificates c) {
+            line.append("Certificate  ");
+            if (c.chain().isEmpty()) {
+                line.append("(empty)");
+            }
+            for (int i = 0; i < c.chain().size(); i++) {
+                TlsHandshake.CertificateSummary cert = c.chain().get(i);
+                line.append(i > 0 ? " ← " : "").append(cert.subject()).append(" issued by ").append(cert.issuer());
+            }
+        } else {
+            line.append(camel(TlsNames.handshakeType(h.type())));
+        }
+    }
+
+    private static StringBuilder separate(StringBuilder sb) {
+        return sb.length() > 0 ? sb.append(", ") : sb;
+    }
+
+    /** "server_hello_done" → "ServerHelloDone", as Wireshark names handshake messages. */
+    private static String camel(String snake) {
+        StringBuilder sb = new StringBuilder(snake.length());
+        boolean upper = true;
+        for (char c : snake.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                sb.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return sb.toString();
+    }
+
+    private void raw(RawDataSeen d) {
+        header(d, "DATA  " + grouped(d.length()) + (d.length() == 1 ? " byte" : " bytes") + " (neither HTTP nor TLS)");
+        byte[] p = d.preview();
+        HexDump.append(sb, INDENT, p, 0, p.length);
+        if (p.length < d.length()) {
+            sb.append(INDENT).append(style.dim("… " + grouped(d.length() - p.length) + " more bytes")).append('\n');
+        }
+    }
+
+    private void header(Event e, String what) {
+        int start = sb.length();
+        sb.append(style.bold("#" + e.flow().id())).append("  ")
+                .append(e.flow().source(e.direction())).append(" → ").append(e.flow().destination(e.direction()))
+                .append("  ").append(what);
+        Frames frames = e.frames();
+        String where = frames.isEmpty() ? "seen by proxy" : (frames.size() == 1 ? "frame " : "frames ") + frames;
+        int visible = visibleLength(sb, start);
+        sb.append("  ");
+        for (int i = visible + 2; i < HEADER_COLUMN; i++) {
+            sb.append(' ');
+        }
+        sb.append(style.dim(where)).append('\n');
+    }
+
+    private static int visibleLength(StringBuilder sb, int from) {
+        int n = 0;
+        for (int i = from; i < sb.length(); i++) {
+            char c = sb.charAt(i);
+            if (c == '\u001b') {
+                while (i < sb.length() && sb.charAt(i) != 'm') {
+                    i++;
+                }
+            } else if (!Character.isLowSurrogate(c)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    static String millis(long micros) {
+        if (micros < 10_000) {
+            return String.format("%.1f ms", micros / 1000.0);
+        }
+        return String.format("%d ms", micros / 1000);
+    }
+
+    /** 1307 → "1 307", grouped by thousands with a space as in the workshop slides. */
+    static String grouped(long n) {
+        String s = Long.toString(n);
+        if (s.length() <= 3) {
+            return s;
+        }
+        StringBuilder g = new StringBuilder();
+        int lead = s.length() % 3;
+        if (lead > 0) {
+            g.append(s, 0, lead);
+        }
+        for (int i = lead; i < s.length(); i += 3) {
+            if (g.length() > 0) {
+                g.append(' ');
+            }
+            g.append(s, i, i + 3);
+        }
+        return g.toString();
+    }
+
+    private void write() {
+        try {
+            out.append(sb);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package analyzer.report;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import analyzer.dissect.Event;
+import analyzer.dissect.Frames;
+import analyzer.dissect.HttpBody;
+import analyzer.dissect.HttpResponseSeen;
+import analyzer.flow.Direction;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TextPrinterTest {
+
+    private static String print(Style style, Event... events) {
+        StringWriter out = new StringWriter();
+        TextPrinter printer = new TextPrinter(out, style, false);
+        for (Event e : events) {
+            printer.accept(e);
+        }
+        printer.flush();
+        return out.toString();
+    }
+
+    @Test
+    void requestBlockShowsRequestLineAndAlignedHeaders() {
+        String text = print(Style.PLAIN, SampleEvents.request());
+        assertTrue(text.startsWith("#1  127.0.0.1:42184 → 127.0.0.1:5683  HTTP request"), text);
+        assertTrue(text.contains("frame 4\n"), text);
+        assertTrue(text.contains("    GET / HTTP/1.1\n"), text);
+        assertTrue(text.contains("    Host            127.0.0.1:5683\n"), text);
+        assertTrue(text.contains("    Accept          */*\n"), text);
+    }
+
+    @Test
+    void responseBlockShowsStatusLatencyBodyAndWarning() {
+        String text = print(Style.PLAIN, SampleEvents.response());
+        assertTrue(text.startsWith("#1  127.0.0.1:5683 → 127.0.0.1:42184  HTTP response  200 OK  (0.4 ms)"), text);
+        assertTrue(text.contains("frames 6, 8\n"), text);
+        assertTrue(text.contains("    body (11 bytes, text)\n    │ fluffy tail\n"), text);
+        assertTrue(text.contains("⚠ readable by anyone on the path"), text);
+    }
+
+    @Test
+    void truncatedBinaryBodyIsHexDumpedAndSaysHowMuchIsMissing() {
+        byte[] shown = {0, 1, 2, (byte) 0xff};
+        HttpResponseSeen r = new HttpResponseSeen(SampleEvents.flow(3), Direction.SERVER_TO_CLIENT, 0, Frames.NONE,
+                "HTTP/1.1", 200, "OK", List.of(), new HttpBody(5000, shown, false, "gzip", true, true), null, null, -1);
+        String text = print(Style.PLAIN, r);
+        assertTrue(text.contains("body (5 000 bytes, binary, gzip-decoded, chunked)"), text);
+        assertTrue(text.contains("│ 0000  00 01 02 ff"), text);
+        assertTrue(text.contains("4 996 more bytes not shown"), text);
+        assertTrue(text.contains("seen by proxy"), text);
+    }
+
+    @Test
+    void tlsRecordsAreOneLineEachWithTheirMeaning() {
+        String text = print(Style.PLAIN, SampleEvents.clientHello(), SampleEvents.serverHello(),
+                SampleEvents.applicationData(), SampleEvents.unknownCaAlert());
+        String[] lines = text.split("\n");
+        assertTrue(lines.length == 4, text);
+        assertTrue(lines[0].contains("TLS  handshake  ClientHello  SNI localhost, ALPN http/1.1, offers TLS 1.3/1.2, 3 suites"),
+                lines[0]);
+        assertTrue(lines[1].contains("TLS  handshake  ServerHello  TLS 1.3, TLS_AES_256_GCM_SHA384"), lines[1]);
+        assertTrue(lines[2].contains("TLS  application_data  1 307 bytes  🔒 encrypted, unreadable"), lines[2]);
+        assertTrue(lines[3].contains("TLS  alert  fatal unknown_ca    the client rejected the server's certificate"),
+                lines[3]);
+    }
+
+    @Test
+    void plainStyleHasNoEscapeCodesAndColourStyleHas() {
+        assertFalse(print(Style.PLAIN, SampleEvents.response()).contains("\u001b["));
+        assertTrue(print(Style.COLOR, SampleEvents.response()).contains("\u001b["));
+    }
+}
