@@ -1,0 +1,43 @@
+package analyzer.cli;
+
+import picocli.CommandLine.Option;
+
+/** How events are shown: shared by capture, read and proxy. */
+public final class OutputOptions {
+
+    public enum Format { text, json }
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
+            description = "text for people, json for scripts: one object per event per line (default: ${DEFAULT-VALUE}).")
+    public Format format = Format.text;
+
+    @Option(names = "--hex", description = "Also dump payloads as offset/hex/ASCII, Wireshark style.")
+    public boolean hex;
+
+    @Option(names = "--max-body", defaultValue = "4096", paramLabel = "BYTES",
+            description = "Show at most this many bytes of each HTTP body; the full length is always stated"
+                    + " (default: ${DEFAULT-VALUE}).")
+    public int maxBody = 4096;
+
+    @Option(names = "--color", defaultValue = "auto", paramLabel = "auto|always|never",
+            description = "Colour the text output: auto = only on a terminal and when NO_COLOR is unset"
+                    + " (default: ${DEFAULT-VALUE}).")
+    public String color = "auto";
+
+    public void validate() {
+        if (maxBody < 0) {
+            throw new UserError("--max-body must be 0 or more, not " + maxBody);
+        }
+        if (!color.equals("auto") && !color.equals("always") && !color.equals("never")) {
+            throw new UserError("--color must be auto, always or never, not '" + color + "'");
+        }
+    }
+
+    public analyzer.report.Style style() {
+        return switch (color) {
+            case "always" -> analyzer.report.Style.COLOR;
+            case "never" -> analyzer.report.Style.PLAIN;
+            default -> analyzer.report.Style.forTerminal();
+        };
+    }
+}

@@ -1,0 +1,59 @@
+package analyzer.report;
+
+import analyzer.flow.ConnectionListener;
+import analyzer.flow.ConnectionListenerFactory;
+import analyzer.flow.Direction;
+import analyzer.flow.Flow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+
+/**
+ * For --hex: dumps every reassembled payload chunk, Wireshark style, just before the dissector sees it, so the
+ * raw bytes appear next to the fields decoded from them.
+ */
+public final class PayloadHexDumper implements ConnectionListenerFactory {
+
+    private final ConnectionListenerFactory inner;
+    private final Writer out;
+    private final Style style;
+
+    public PayloadHexDumper(ConnectionListenerFactory inner, Writer out, Style style) {
+        this.inner = inner;
+        this.out = out;
+        this.style = style;
+    }
+
+    @Override
+    public ConnectionListener open(Flow flow, long frame, long timestampMicros) {
+        ConnectionListener next = inner.open(flow, frame, timestampMicros);
+        return new ConnectionListener() {
+            private final StringBuilder sb = new StringBuilder();
+
+            @Override
+            public void onData(Direction direction, byte[] data, int offset, int length, long frame, long ts) {
+                sb.setLength(0);
+                sb.append(style.dim("#" + flow.id() + "  " + flow.source(direction) + " → "
+                        + flow.destination(direction) + "  payload " + length + " bytes"
+                        + (frame > 0 ? "  frame " + frame : ""))).append('\n');
+                HexDump.append(sb, "    ", data, offset, length);
+                try {
+                    out.append(sb);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                next.onData(direction, data, offset, length, frame, ts);
+            }
+
+            @Override
+            public void onGap(Direction direction, long missingBytes, long frame, long ts) {
+                next.onGap(direction, missingBytes, frame, ts);
+            }
+
+            @Override
+            public void onClose(CloseReason reason, long frame, long ts) {
+                next.onClose(reason, frame, ts);
+            }
+        };
+    }
+}
