@@ -1,0 +1,441 @@
+package analyzer.dissect;
+
+import analyzer.flow.Direction;
+import analyzer.flow.Flow;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpContentDecompressor;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * HTTP/1.x in one direction, parsed by Netty's codec in an {@link EmbeddedChannel} that lives as long as the
+ * stream: decoder → header snapshot → {@link HttpContentDecompressor} → body collector.
+ *
+ * <p>Events are the messages the codec produced; their first-byte time and frames come from tracking stream
+ * offsets: the decoder's unread byte count tells how far the stream has been consumed when a message starts or
+ * ends. The stream stops being HTTP after a CONNECT/101 exchange (a tunnel) or a parse failure; the caller then
+ * takes the unparsed bytes ({@link #takeLeftover()}) and decides what they are.
+ */
+final class HttpStreamDissector {
+
+    enum Outcome { CONTINUE, TUNNEL, MALFORMED }
+
+    private static final byte[] NOTHING = new byte[0];
+    private static final int MAX_HISTORY = 64;
+
+    private final Flow flow;
+    private final Direction direction;
+    private final boolean requests;
+    private final PendingRequests pending;
+    private final EmbeddedChannel channel;
+    private final StreamDecoder decoder;
+    private final List<Event> ready = new ArrayList<>(4);
+
+    /** Bytes written into the channel so far. */
+    private long fed;
+    /** Where the current (or next) message starts: the end of the previous one. */
+    private long messageStart;
+    /** Deliveries not yet wholly behind messageStart: where each ends, its frame and time. */
+    private long[] chunkEnd = new long[8];
+    private long[] chunkFrame = new long[8];
+    private long[] chunkTime = new long[8];
+    private int chunks;
+
+    private boolean inMessage;
+    private long messageTime;
+    private final Frames.Builder messageFrames = new Frames.Builder();
+    private HttpMessage head;
+    private List<HttpHeader> headers;
+    private String originalEncoding;
+    private String decodedEncoding;
+    private boolean chunked;
+    private PendingRequests.Request answered;
+    private boolean tunnelAfterMessage;
+    private final BodyPreview body;
+
+    private Outcome outcome = Outcome.CONTINUE;
+    private boolean closing;
+    private byte[] leftover = NOTHING;
+
+    HttpStreamDissector(Flow flow, Direction direction, boolean requests, PendingRequests pending,
+                        DissectorOptions options) {
+        this.flow = flow;
+        this.direction = direction;
+        this.requests = requests;
+        this.pending = pending;
+        this.body = new BodyPreview(options.maxBody());
+        HttpDecoderConfig config = new HttpDecoderConfig()
+                .setMaxInitialLineLength(16 * 1024)
+                .setMaxHeaderSize(64 * 1024)
+                .setMaxChunkSize(64 * 1024);
+        this.decoder = requests ? new RequestDecoder(config) : new ResponseDecoder(config);
+        this.channel = new EmbeddedChannel((io.netty.channel.ChannelHandler) decoder, new HeadSnapshot(),
+                new HttpContentDecompressor(0), new BodyCollector());
+    }
+
+    /** Feeds in-order bytes; events go to the sink. Once the outcome is not CONTINUE, feed no more. */
+    Outcome data(byte[] data, int offset, int length, long frame, long timestampMicros, EventSink sink) {
+        recordChunk(length, frame, timestampMicros);
+        ByteBuf buf = channel.alloc().buffer(length);
+        buf.writeBytes(data, offset, length);
+        fed += length;
+        try {
+            channel.writeInbound(buf);
+        } catch (RuntimeException e) {
+            // The codec chain threw (e.g. a corrupt gzip body): the message is cut short, the stream resyncs.
+            if (inMessage) {
+                finishMessage(false);
+            }
+            malformed("content could not be decoded: " + describe(e));
+        }
+        drainTo(sink);
+        return outcome;
+    }
+
+    /** The bytes the codec did not parse because the stream stopped being HTTP (empty if none). */
+    byte[] takeLeftover() {
+        byte[] out = leftover;
+        leftover = NOTHING;
+        return out;
+    }
+
+    /** The stream ended or broke: a message in progress is reported incomplete; buffers are released. */
+    void close(EventSink sink) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        try {
+            channel.finishAndReleaseAll();
+        } catch (RuntimeException e) {
+            // A half-decoded compressed body may complain while it is dropped; nothing more to learn from it.
+        }
+        if (inMessage) {
+            finishMessage(false);
+        }
+        drainTo(sink);
+    }
+
+    private void drainTo(EventSink sink) {
+        if (ready.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < ready.size(); i++) {
+            sink.accept(ready.get(i));
+        }
+        ready.clear();
+    }
+
+    private void recordChunk(int length, long frame, long timestampMicros) {
+        if (inMessage) {
+            messageFrames.add(frame);
+            // The next message starts after the current one ends, which is inside this delivery or later.
+            chunks = 0;
+        } else if (chunks == chunkEnd.length) {
+            if (chunks >= MAX_HISTORY) {
+                // Bounded by the header size limit in practice; keep the oldest (the message start) and the newest.
+                chunks--;
+            } else {
+                chunkEnd = Arrays.copyOf(chunkEnd, chunks * 2);
+                chunkFrame = Arrays.copyOf(chunkFrame, chunks * 2);
+                chunkTime = Arrays.copyOf(chunkTime, chunks * 2);
+            }
+        }
+        chunkEnd[chunks] = fed + length;
+        chunkFrame[chunks] = frame;
+        chunkTime[chunks] = timestampMicros;
+        chunks++;
+    }
+
+    /** Sets messageTime and messageFrames from the deliveries holding bytes at or after messageStart. */
+    private void collectFramesFromStart() {
+        messageFrames.clear();
+        messageTime = -1;
+        for (int i = 0; i < chunks; i++) {
+            if (chunkEnd[i] > messageStart) {
+                if (messageTime < 0) {
+                    messageTime = chunkTime[i];
+                }
+                messageFrames.add(chunkFrame[i]);
+            }
+        }
+        if (messageTime < 0 && chunks > 0) {
+            messageTime = chunkTime[chunks - 1];
+            messageFrames.add(chunkFrame[chunks - 1]);
+        }
+    }
+
+    private long consumed() {
+        return fed - decoder.unreadBytes();
+    }
+
+    /** Advances messageStart and forgets deliveries wholly before it. */
+    private void markMessageEnd() {
+        messageStart = consumed();
+        int keep = 0;
+        for (int i = 0; i < chunks; i++) {
+            if (chunkEnd[i] > messageStart) {
+                chunkEnd[keep] = chunkEnd[i];
+                chunkFrame[keep] = chunkFrame[i];
+                chunkTime[keep] = chunkTime[i];
+                keep++;
+            }
+        }
+        chunks = keep;
+    }
+
+    private void startMessage(HttpMessage message) {
+        collectFramesFromStart();
+        inMessage = true;
+        head = message;
+        int count = message.headers().size();
+        List<HttpHeader> list = new ArrayList<>(count);
+        for (Map.Entry<String, String> h : message.headers()) {
+            list.add(new HttpHeader(h.getKey(), h.getValue()));
+        }
+        headers = Collections.unmodifiableList(list);
+        originalEncoding = message.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        decodedEncoding = null;
+        chunked = HttpUtil.isTransferEncodingChunked(message);
+        body.reset();
+        if (message instanceof HttpRequest request) {
+            PendingRequests.Request seen = new PendingRequests.Request(request.method().name(), request.uri(),
+                    messageTime);
+            pending.add(seen);
+            tunnelAfterMessage = "CONNECT".equals(seen.method());
+        } else {
+            ResponseDecoder responses = (ResponseDecoder) decoder;
+            answered = responses.answered;
+            tunnelAfterMessage = responses.tunnelAfterMessage;
+        }
+    }
+
+    private void finishMessage(boolean complete) {
+        if (!closing) {
+            markMessageEnd();
+        }
+        inMessage = false;
+        HttpBody httpBody = body.toBody(decodedEncoding, chunked, complete);
+        Frames frames = messageFrames.build();
+        String version = head.protocolVersion().text();
+        if (head instanceof HttpRequest request) {
+            ready.add(new HttpRequestSeen(flow, direction, messageTime, frames, request.method().name(), request.uri(),
+                    version, headers, httpBody));
+        } else {
+            HttpResponse response = (HttpResponse) head;
+            ready.add(new HttpResponseSeen(flow, direction, messageTime, frames, version, response.status().code(),
+                    response.status().reasonPhrase(), headers, httpBody,
+                    answered == null ? null : answered.method(), answered == null ? null : answered.uri(),
+                    answered == null ? -1 : answered.timestampMicros()));
+        }
+        head = null;
+        headers = null;
+        answered = null;
+        if (tunnelAfterMessage && complete && outcome == Outcome.CONTINUE) {
+            outcome = Outcome.TUNNEL;
+        }
+    }
+
+    private void malformed(String reason) {
+        if (outcome != Outcome.CONTINUE) {
+            return;
+        }
+        collectFramesFromStart();
+        ready.add(new HttpMalformed(flow, direction, messageTime, messageFrames.build(), reason));
+        outcome = Outcome.MALFORMED;
+    }
+
+    private static String describe(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getMessage() == null) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        return message != null ? message : cause.getClass().getSimpleName();
+    }
+
+    /** Sees messages as parsed, before content decoding rewrites their headers. */
+    private final class HeadSnapshot extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof DecoderResultProvider provider && provider.decoderResult().isFailure()) {
+                DecoderResult result = provider.decoderResult();
+                ReferenceCountUtil.release(msg);
+                if (inMessage) {
+                    finishMessage(false);
+                }
+                if (!closing) {
+                    malformed(describe(result.cause()));
+                }
+                return;
+            }
+            if (outcome != Outcome.CONTINUE || (closing && !inMessage && !(msg instanceof HttpMessage))) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (msg instanceof HttpMessage message) {
+                startMessage(message);
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** Counts and keeps body bytes after content decoding; ends messages. */
+    private final class BodyCollector extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (!inMessage) {
+                    return;
+                }
+                if (msg instanceof HttpMessage message) {
+                    if (originalEncoding != null && !message.headers().contains(HttpHeaderNames.CONTENT_ENCODING)) {
+                        decodedEncoding = originalEncoding.trim().toLowerCase(java.util.Locale.ROOT);
+                    }
+                }
+                if (msg instanceof HttpContent content) {
+                    body.append(content.content());
+                    if (content instanceof LastHttpContent) {
+                        finishMessage(true);
+                    }
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+    }
+
+    /** What both decoders add to Netty's: their unread byte count, and stopping where HTTP stops. */
+    private interface StreamDecoder {
+        long unreadBytes();
+    }
+
+    /**
+     * Called around each decode step: once the stream has stopped being HTTP, the rest of the input is kept aside
+     * instead of parsed; when a step fails, the bytes it looked at are kept for resynchronisation (Netty skips them).
+     */
+    private void aroundDecode(ByteBuf in, List<Object> out, int readerBefore, int outBefore) {
+        if (outcome != Outcome.CONTINUE && leftover.length == 0 && in.isReadable() && !closing) {
+            keepLeftover(in, in.readerIndex());
+            return;
+        }
+        if (out.size() > outBefore && out.get(out.size() - 1) instanceof DecoderResultProvider p
+                && p.decoderResult().isFailure() && !closing) {
+            keepLeftover(in, readerBefore);
+        }
+    }
+
+    private void keepLeftover(ByteBuf in, int from) {
+        int n = in.writerIndex() - from;
+        byte[] bytes = new byte[n];
+        in.getBytes(from, bytes);
+        leftover = bytes;
+        in.readerIndex(in.writerIndex());
+    }
+
+    private boolean stopped() {
+        return outcome != Outcome.CONTINUE;
+    }
+
+    private final class RequestDecoder extends HttpRequestDecoder implements StreamDecoder {
+        RequestDecoder(HttpDecoderConfig config) {
+            super(config);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+            if (stopped()) {
+                aroundDecode(in, out, in.readerIndex(), out.size());
+                return;
+            }
+            int before = in.readerIndex();
+            int outBefore = out.size();
+            super.decode(ctx, in, out);
+            aroundDecode(in, out, before, outBefore);
+        }
+
+        @Override
+        public long unreadBytes() {
+            return actualReadableBytes();
+        }
+    }
+
+    private final class ResponseDecoder extends HttpResponseDecoder implements StreamDecoder {
+        /** The request the response being decoded answers, chosen when its head is parsed. */
+        PendingRequests.Request answered;
+        boolean tunnelAfterMessage;
+
+        ResponseDecoder(HttpDecoderConfig config) {
+            super(config);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+            if (stopped()) {
+                aroundDecode(in, out, in.readerIndex(), out.size());
+                return;
+            }
+            int before = in.readerIndex();
+            int outBefore = out.size();
+            super.decode(ctx, in, out);
+            aroundDecode(in, out, before, outBefore);
+        }
+
+        @Override
+        public long unreadBytes() {
+            return actualReadableBytes();
+        }
+
+        /** As HttpClientCodec does: the body of a response depends on the request it answers. */
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+            int code = ((HttpResponse) msg).status().code();
+            tunnelAfterMessage = false;
+            if (code >= 100 && code < 200 && code != 101) {
+                // An interim response (100 Continue, 103 Early Hints): the final one still answers the request.
+                answered = pending.peek();
+                return super.isContentAlwaysEmpty(msg);
+            }
+            answered = pending.poll();
+            if (code == 101) {
+                tunnelAfterMessage = true;
+                return true;
+            }
+            if (answered != null) {
+                if ("HEAD".equals(answered.method())) {
+                    return true;
+                }
+                if ("CONNECT".equals(answered.method()) && code >= 200 && code < 300) {
+                    tunnelAfterMessage = true;
+                    return true;
+                }
+            }
+            return super.isContentAlwaysEmpty(msg);
+        }
+
+        /** Switching protocols is handled by ending the HTTP stream (see tunnelAfterMessage). */
+        @Override
+        protected boolean isSwitchingToNonHttp1Protocol(HttpResponse msg) {
+            return false;
+        }
+    }
+}
