@@ -30,9 +30,9 @@ import java.util.Map;
  * HTTP/1.x in one direction, parsed by Netty's codec in an {@link EmbeddedChannel} that lives as long as the
  * stream: decoder → header snapshot → {@link HttpContentDecompressor} → body collector.
  *
- * <p>Events are the messages the codec produced; their first-byte time and frames come from tracking stream
- * offsets: the decoder's unread byte count tells how far the stream has been consumed when a message starts or
- * ends. The stream stops being HTTP after a CONNECT/101 exchange (a tunnel) or a parse failure; the caller then
+ * <p>Events are the messages the codec produced; their first-byte time and frames come from the deliveries fed
+ * while each message was being read: the decoder's unread byte count tells, when a message ends, whether the
+ * next one already started in the same delivery. The stream stops being HTTP after a CONNECT/101 exchange (a tunnel) or a parse failure; the caller then
  * takes the unparsed bytes ({@link #takeLeftover()}) and decides what they are.
  */
 final class HttpStreamDissector {
@@ -40,7 +40,6 @@ final class HttpStreamDissector {
     enum Outcome { CONTINUE, TUNNEL, MALFORMED }
 
     private static final byte[] NOTHING = new byte[0];
-    private static final int MAX_HISTORY = 64;
 
     private final Flow flow;
     private final Direction direction;
@@ -50,19 +49,19 @@ final class HttpStreamDissector {
     private final StreamDecoder decoder;
     private final List<Event> ready = new ArrayList<>(4);
 
-    /** Bytes written into the channel so far. */
-    private long fed;
-    /** Where the current (or next) message starts: the end of the previous one. */
-    private long messageStart;
-    /** Deliveries not yet wholly behind messageStart: where each ends, its frame and time. */
-    private long[] chunkEnd = new long[8];
-    private long[] chunkFrame = new long[8];
-    private long[] chunkTime = new long[8];
-    private int chunks;
+    /** The delivery being fed. */
+    private long currentFrame;
+    private long currentTime;
+    /**
+     * Frames and first time of the message that has not started yet. A message ends inside the delivery being
+     * fed, so the next one starts in that delivery or a later one: no longer history is needed.
+     */
+    private Frames.Builder nextFrames = new Frames.Builder();
+    private long nextTime = -1;
 
     private boolean inMessage;
     private long messageTime;
-    private final Frames.Builder messageFrames = new Frames.Builder();
+    private Frames.Builder messageFrames = new Frames.Builder();
     private HttpMessage head;
     private List<HttpHeader> headers;
     private String originalEncoding;
@@ -94,10 +93,9 @@ final class HttpStreamDissector {
 
     /** Feeds in-order bytes; events go to the sink. Once the outcome is not CONTINUE, feed no more. */
     Outcome data(byte[] data, int offset, int length, long frame, long timestampMicros, EventSink sink) {
-        recordChunk(length, frame, timestampMicros);
+        recordChunk(frame, timestampMicros);
         ByteBuf buf = channel.alloc().buffer(length);
         buf.writeBytes(data, offset, length);
-        fed += length;
         try {
             channel.writeInbound(buf);
         } catch (RuntimeException e) {
@@ -145,66 +143,45 @@ final class HttpStreamDissector {
         ready.clear();
     }
 
-    private void recordChunk(int length, long frame, long timestampMicros) {
+    private void recordChunk(long frame, long timestampMicros) {
+        currentFrame = frame;
+        currentTime = timestampMicros;
         if (inMessage) {
             messageFrames.add(frame);
-            // The next message starts after the current one ends, which is inside this delivery or later.
-            chunks = 0;
-        } else if (chunks == chunkEnd.length) {
-            if (chunks >= MAX_HISTORY) {
-                // Bounded by the header size limit in practice; keep the oldest (the message start) and the newest.
-                chunks--;
-            } else {
-                chunkEnd = Arrays.copyOf(chunkEnd, chunks * 2);
-                chunkFrame = Arrays.copyOf(chunkFrame, chunks * 2);
-                chunkTime = Arrays.copyOf(chunkTime, chunks * 2);
-            }
+            nextFrames.clear();
+            nextTime = -1;
         }
-        chunkEnd[chunks] = fed + length;
-        chunkFrame[chunks] = frame;
-        chunkTime[chunks] = timestampMicros;
-        chunks++;
-    }
-
-    /** Sets messageTime and messageFrames from the deliveries holding bytes at or after messageStart. */
-    private void collectFramesFromStart() {
-        messageFrames.clear();
-        messageTime = -1;
-        for (int i = 0; i < chunks; i++) {
-            if (chunkEnd[i] > messageStart) {
-                if (messageTime < 0) {
-                    messageTime = chunkTime[i];
-                }
-                messageFrames.add(chunkFrame[i]);
-            }
-        }
-        if (messageTime < 0 && chunks > 0) {
-            messageTime = chunkTime[chunks - 1];
-            messageFrames.add(chunkFrame[chunks - 1]);
+        nextFrames.add(frame);
+        if (nextTime < 0) {
+            nextTime = timestampMicros;
         }
     }
 
-    private long consumed() {
-        return fed - decoder.unreadBytes();
+    /** The message starting now takes the frames gathered for it so far. */
+    private void takeNextFrames() {
+        Frames.Builder swap = messageFrames;
+        messageFrames = nextFrames;
+        nextFrames = swap;
+        nextFrames.clear();
+        messageTime = nextTime >= 0 ? nextTime : currentTime;
+        if (messageFrames.isEmpty()) {
+            messageFrames.add(currentFrame);
+        }
+        nextTime = -1;
     }
 
-    /** Advances messageStart and forgets deliveries wholly before it. */
+    /** After a message ends, the next one starts in the current delivery if bytes of it remain unparsed. */
     private void markMessageEnd() {
-        messageStart = consumed();
-        int keep = 0;
-        for (int i = 0; i < chunks; i++) {
-            if (chunkEnd[i] > messageStart) {
-                chunkEnd[keep] = chunkEnd[i];
-                chunkFrame[keep] = chunkFrame[i];
-                chunkTime[keep] = chunkTime[i];
-                keep++;
-            }
+        nextFrames.clear();
+        nextTime = -1;
+        if (decoder.unreadBytes() > 0) {
+            nextFrames.add(currentFrame);
+            nextTime = currentTime;
         }
-        chunks = keep;
     }
 
     private void startMessage(HttpMessage message) {
-        collectFramesFromStart();
+        takeNextFrames();
         inMessage = true;
         head = message;
         int count = message.headers().size();
@@ -259,8 +236,9 @@ final class HttpStreamDissector {
         if (outcome != Outcome.CONTINUE) {
             return;
         }
-        collectFramesFromStart();
-        ready.add(new HttpMalformed(flow, direction, messageTime, messageFrames.build(), reason));
+        long time = nextTime >= 0 ? nextTime : currentTime;
+        Frames frames = nextFrames.isEmpty() ? RawStreamDissector.framesOf(currentFrame) : nextFrames.build();
+        ready.add(new HttpMalformed(flow, direction, time, frames, reason));
         outcome = Outcome.MALFORMED;
     }
 
