@@ -114,6 +114,23 @@ class HttpDissectionTest {
     }
 
     @Test
+    void corruptGzipIsReportedAndTheNextResponseStillParsed() throws IOException {
+        byte[] gz = gzip(ascii("fluffy tail ".repeat(100)));
+        for (int i = 10; i < gz.length - 8; i++) {
+            gz[i] ^= 0x5a;
+        }
+        Conversation c = new Conversation().client(GET).client(GET)
+                .server(concat(ascii("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + gz.length
+                        + "\r\n\r\n"), gz))
+                .server(FLUFFY);
+        List<HttpResponseSeen> responses = c.all(HttpResponseSeen.class);
+        assertEquals(2, responses.size(), c.describeAll());
+        assertFalse(responses.get(0).body().complete());
+        assertTrue(c.only(HttpMalformed.class).reason().contains("decompression"), c.describeAll());
+        assertEquals("fluffy tail", text(responses.get(1).body()));
+    }
+
+    @Test
     void pipelinedRequestsAndResponsesArePairedInOrder() {
         Conversation c = new Conversation()
                 .client("GET /one HTTP/1.1\r\nHost: a\r\n\r\nGET /two HTTP/1.1\r\nHost: a\r\n\r\n")
