@@ -28,7 +28,8 @@ import java.util.Map;
 
 /**
  * HTTP/1.x in one direction, parsed by Netty's codec in an {@link EmbeddedChannel} that lives as long as the
- * stream: decoder → header snapshot → {@link HttpContentDecompressor} → body collector.
+ * stream: decoder → ({@link HttpContentDecompressor}, added once a message declares a content coding) → body
+ * collector. Heads are read as the decoder emits them, before content decoding rewrites their headers.
  *
  * <p>Events are the messages the codec produced; their first-byte time and frames come from the deliveries fed
  * while each message was being read: the decoder's unread byte count tells, when a message ends, whether the
@@ -40,6 +41,8 @@ final class HttpStreamDissector {
     enum Outcome { CONTINUE, TUNNEL, MALFORMED }
 
     private static final byte[] NOTHING = new byte[0];
+    private static final String COLLECTOR = "body";
+    private static final String DECOMPRESSOR = "decompressor";
 
     private final Flow flow;
     private final Direction direction;
@@ -87,8 +90,8 @@ final class HttpStreamDissector {
                 .setMaxHeaderSize(64 * 1024)
                 .setMaxChunkSize(64 * 1024);
         this.decoder = requests ? new RequestDecoder(config) : new ResponseDecoder(config);
-        this.channel = new EmbeddedChannel((io.netty.channel.ChannelHandler) decoder, new HeadSnapshot(),
-                new HttpContentDecompressor(0), new BodyCollector());
+        this.channel = new EmbeddedChannel((io.netty.channel.ChannelHandler) decoder);
+        channel.pipeline().addLast(COLLECTOR, new BodyCollector());
     }
 
     /** Feeds in-order bytes; events go to the sink. Once the outcome is not CONTINUE, feed no more. */
@@ -192,6 +195,9 @@ final class HttpStreamDissector {
         headers = Collections.unmodifiableList(list);
         originalEncoding = message.headers().get(HttpHeaderNames.CONTENT_ENCODING);
         decodedEncoding = null;
+        if (originalEncoding != null && channel.pipeline().get(DECOMPRESSOR) == null) {
+            channel.pipeline().addBefore(COLLECTOR, DECOMPRESSOR, new HttpContentDecompressor(0));
+        }
         chunked = HttpUtil.isTransferEncodingChunked(message);
         body.reset();
         if (message instanceof HttpRequest request) {
@@ -251,32 +257,6 @@ final class HttpStreamDissector {
         return message != null ? message : cause.getClass().getSimpleName();
     }
 
-    /** Sees messages as parsed, before content decoding rewrites their headers. */
-    private final class HeadSnapshot extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof DecoderResultProvider provider && provider.decoderResult().isFailure()) {
-                DecoderResult result = provider.decoderResult();
-                ReferenceCountUtil.release(msg);
-                if (inMessage) {
-                    finishMessage(false);
-                }
-                if (!closing) {
-                    malformed(describe(result.cause()));
-                }
-                return;
-            }
-            if (outcome != Outcome.CONTINUE || (closing && !inMessage && !(msg instanceof HttpMessage))) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            if (msg instanceof HttpMessage message) {
-                startMessage(message);
-            }
-            ctx.fireChannelRead(msg);
-        }
-    }
-
     /** Counts and keeps body bytes after content decoding; ends messages. */
     private final class BodyCollector extends ChannelInboundHandlerAdapter {
         @Override
@@ -308,17 +288,43 @@ final class HttpStreamDissector {
     }
 
     /**
-     * Called around each decode step: once the stream has stopped being HTTP, the rest of the input is kept aside
-     * instead of parsed; when a step fails, the bytes it looked at are kept for resynchronisation (Netty skips them).
+     * Called after each decode step. Once the stream has stopped being HTTP, the rest of the input is kept aside
+     * instead of parsed. A failed step is reported, and the bytes it looked at are kept for resynchronisation
+     * (Netty skips them). A new message head is recorded before content decoding can rewrite its headers.
      */
-    private void aroundDecode(ByteBuf in, List<Object> out, int readerBefore, int outBefore) {
-        if (outcome != Outcome.CONTINUE && leftover.length == 0 && in.isReadable() && !closing) {
-            keepLeftover(in, in.readerIndex());
+    private void afterDecode(ByteBuf in, List<Object> out, int readerBefore, int outBefore) {
+        if (outcome != Outcome.CONTINUE) {
+            if (leftover.length == 0 && in.isReadable() && !closing) {
+                keepLeftover(in, in.readerIndex());
+            }
+            for (int i = out.size() - 1; i >= outBefore; i--) {
+                ReferenceCountUtil.release(out.remove(i));
+            }
             return;
         }
-        if (out.size() > outBefore && out.get(out.size() - 1) instanceof DecoderResultProvider p
-                && p.decoderResult().isFailure() && !closing) {
-            keepLeftover(in, readerBefore);
+        int produced = out.size();
+        if (produced == outBefore) {
+            return;
+        }
+        Object last = out.get(produced - 1);
+        if (last instanceof DecoderResultProvider provider && provider.decoderResult().isFailure()) {
+            DecoderResult result = provider.decoderResult();
+            ReferenceCountUtil.release(out.remove(produced - 1));
+            if (!closing) {
+                keepLeftover(in, readerBefore);
+            }
+            if (inMessage) {
+                finishMessage(false);
+            }
+            if (!closing) {
+                malformed(describe(result.cause()));
+            }
+            produced--;
+        }
+        for (int i = outBefore; i < produced; i++) {
+            if (out.get(i) instanceof HttpMessage message) {
+                startMessage(message);
+            }
         }
     }
 
@@ -331,6 +337,7 @@ final class HttpStreamDissector {
     }
 
     private boolean stopped() {
+        // After a failure Netty's decoder discards input until reset; we stop feeding it instead.
         return outcome != Outcome.CONTINUE;
     }
 
@@ -341,14 +348,12 @@ final class HttpStreamDissector {
 
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-            if (stopped()) {
-                aroundDecode(in, out, in.readerIndex(), out.size());
-                return;
-            }
             int before = in.readerIndex();
             int outBefore = out.size();
-            super.decode(ctx, in, out);
-            aroundDecode(in, out, before, outBefore);
+            if (!stopped()) {
+                super.decode(ctx, in, out);
+            }
+            afterDecode(in, out, before, outBefore);
         }
 
         @Override
@@ -368,14 +373,12 @@ final class HttpStreamDissector {
 
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-            if (stopped()) {
-                aroundDecode(in, out, in.readerIndex(), out.size());
-                return;
-            }
             int before = in.readerIndex();
             int outBefore = out.size();
-            super.decode(ctx, in, out);
-            aroundDecode(in, out, before, outBefore);
+            if (!stopped()) {
+                super.decode(ctx, in, out);
+            }
+            afterDecode(in, out, before, outBefore);
         }
 
         @Override
