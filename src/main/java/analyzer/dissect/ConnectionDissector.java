@@ -16,6 +16,8 @@ final class ConnectionDissector implements ConnectionListener {
         TlsConnectionState tls = new TlsConnectionState();
         this.clientToServer = new DirectionDissector(flow, Direction.CLIENT_TO_SERVER, sink, options, pending, tls);
         this.serverToClient = new DirectionDissector(flow, Direction.SERVER_TO_CLIENT, sink, options, pending, tls);
+        clientToServer.pairWith(serverToClient);
+        serverToClient.pairWith(clientToServer);
     }
 
     @Override

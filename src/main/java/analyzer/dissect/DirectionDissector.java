@@ -25,6 +25,8 @@ final class DirectionDissector {
     private final RawStreamDissector raw;
 
     private State state = State.DETECT;
+    /** The opposite direction of the same connection. */
+    private DirectionDissector peer;
     private HttpStreamDissector http;
     private TlsStreamDissector tls;
 
@@ -45,6 +47,10 @@ final class DirectionDissector {
         this.pendingRequests = pendingRequests;
         this.tlsState = tlsState;
         this.raw = new RawStreamDissector(flow, direction, sink, options.maxRawPreview());
+    }
+
+    void pairWith(DirectionDissector opposite) {
+        this.peer = opposite;
     }
 
     void data(byte[] data, int offset, int length, long frame, long timestampMicros) {
@@ -80,6 +86,15 @@ final class DirectionDissector {
         if (state != State.CLOSED) {
             sink.accept(new StreamGap(flow, direction, timestampMicros, RawStreamDissector.framesOf(frame),
                     missingBytes));
+        }
+    }
+
+    /** The other direction answered 101 Switching Protocols: what this one sends next is not HTTP/1.x either. */
+    void switchedProtocols() {
+        if (state == State.HTTP) {
+            http.close(sink);
+            http = null;
+            state = State.DETECT;
         }
     }
 
@@ -129,11 +144,7 @@ final class DirectionDissector {
                 state = State.HTTP;
             }
             case TLS -> {
-                if (tls == null) {
-                    tls = new TlsStreamDissector(flow, direction, sink, tlsState);
-                } else {
-                    tls.resync();
-                }
+                tls = new TlsStreamDissector(flow, direction, sink, tlsState);
                 state = State.TLS;
             }
             default -> state = State.RAW;
@@ -177,8 +188,11 @@ final class DirectionDissector {
         byte[] rest = http.takeLeftover();
         http.close(sink);
         http = null;
-        if (outcome == HttpStreamDissector.Outcome.TUNNEL) {
+        if (outcome != HttpStreamDissector.Outcome.MALFORMED) {
             // What flows through a CONNECT tunnel or after 101 Switching Protocols is a new stream: detect again.
+            if (outcome == HttpStreamDissector.Outcome.SWITCHED_PROTOCOLS && peer != null) {
+                peer.switchedProtocols();
+            }
             state = State.DETECT;
             data(rest, 0, rest.length, frame, timestampMicros);
         } else {

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.HttpContent;
@@ -38,7 +39,12 @@ import java.util.Map;
  */
 final class HttpStreamDissector {
 
-    enum Outcome { CONTINUE, TUNNEL, MALFORMED }
+    /**
+     * CONTINUE: still HTTP. TUNNEL: a CONNECT exchange ended, the rest of this direction is something else.
+     * SWITCHED_PROTOCOLS: a 101 response ended, the rest of both directions is something else. MALFORMED: the
+     * stream stopped parsing as HTTP.
+     */
+    enum Outcome { CONTINUE, TUNNEL, SWITCHED_PROTOCOLS, MALFORMED }
 
     private static final byte[] NOTHING = new byte[0];
     private static final String COLLECTOR = "body";
@@ -101,7 +107,7 @@ final class HttpStreamDissector {
         buf.writeBytes(data, offset, length);
         try {
             channel.writeInbound(buf);
-        } catch (RuntimeException e) {
+        } catch (DecoderException e) {
             // The codec chain threw (e.g. a corrupt gzip body): the message is cut short, the stream resyncs.
             if (inMessage) {
                 finishMessage(false);
@@ -207,7 +213,7 @@ final class HttpStreamDissector {
             tunnelAfterMessage = "CONNECT".equals(seen.method());
         } else {
             ResponseDecoder responses = (ResponseDecoder) decoder;
-            answered = responses.answered;
+            answered = responses.answered != null ? responses.answered : PendingRequests.UNKNOWN;
             tunnelAfterMessage = responses.tunnelAfterMessage;
         }
     }
@@ -227,15 +233,15 @@ final class HttpStreamDissector {
             HttpResponse response = (HttpResponse) head;
             ready.add(new HttpResponseSeen(flow, direction, messageTime, frames, version, response.status().code(),
                     response.status().reasonPhrase(), headers, httpBody,
-                    answered == null ? null : answered.method(), answered == null ? null : answered.uri(),
-                    answered == null ? -1 : answered.timestampMicros()));
+                    answered.method(), answered.uri(), answered.timestampMicros()));
+        }
+        if (tunnelAfterMessage && complete && outcome == Outcome.CONTINUE) {
+            outcome = head instanceof HttpResponse response && response.status().code() == 101
+                    ? Outcome.SWITCHED_PROTOCOLS : Outcome.TUNNEL;
         }
         head = null;
         headers = null;
         answered = null;
-        if (tunnelAfterMessage && complete && outcome == Outcome.CONTINUE) {
-            outcome = Outcome.TUNNEL;
-        }
     }
 
     private void malformed(String reason) {
@@ -315,6 +321,9 @@ final class HttpStreamDissector {
             }
             if (inMessage) {
                 finishMessage(false);
+            } else if (requests && !closing) {
+                // The server will likely answer the broken request (400): keep later responses paired right.
+                pending.add(PendingRequests.UNKNOWN);
             }
             if (!closing) {
                 malformed(describe(result.cause()));

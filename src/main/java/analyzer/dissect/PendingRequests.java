@@ -11,6 +11,9 @@ final class PendingRequests {
     record Request(String method, String uri, long timestampMicros) {
     }
 
+    /** Stands for a request that could not be parsed, or a response whose request was not seen. */
+    static final Request UNKNOWN = new Request(null, null, -1);
+
     /** A client pipelining without end against a silent server must not grow memory without bound. */
     private static final int MAX_PENDING = 1024;
 

@@ -30,6 +30,10 @@ final class ProtocolDetector {
         if (first >= 20 && first <= 24) {
             return detectTlsHeader(data, offset, length);
         }
+        if ((first & 0x80) != 0) {
+            return isSsl2ClientHelloPrefix(data, offset, length) ? (length < 5 ? Protocol.NEED_MORE : Protocol.TLS)
+                    : Protocol.RAW;
+        }
         if (first >= 'A' && first <= 'Z') {
             // "PRI * HTTP/2.0" is the HTTP/2 connection preface: not HTTP/1.x, so it falls through to raw.
             int prefix = matchPrefix(STATUS_PREFIX, data, offset, length);
@@ -58,6 +62,30 @@ final class ProtocolDetector {
     static boolean isHttpStart(byte[] data, int offset, int length) {
         Protocol p = detect(data, offset, length);
         return p == Protocol.HTTP_REQUEST || p == Protocol.HTTP_RESPONSE;
+    }
+
+    /**
+     * An SSL 2.0-compatible ClientHello (RFC 5246 appendix E.2), still sent by some old clients to reach TLS
+     * servers: a two-byte length with the high bit set, message type 1, then a version 0x0002 or 0x03xx.
+     */
+    static boolean isSsl2ClientHelloPrefix(byte[] data, int offset, int length) {
+        if (length < 1 || (data[offset] & 0x80) == 0) {
+            return false;
+        }
+        if (length >= 2 && ((((data[offset] & 0x7f) << 8) | (data[offset + 1] & 0xff)) < 9)) {
+            return false;
+        }
+        if (length >= 3 && data[offset + 2] != 1) {
+            return false;
+        }
+        if (length >= 4 && data[offset + 3] != 3 && data[offset + 3] != 0) {
+            return false;
+        }
+        if (length >= 5) {
+            int minor = data[offset + 4] & 0xff;
+            return data[offset + 3] == 3 ? minor <= 4 : minor == 2;
+        }
+        return true;
     }
 
     private static Protocol detectTlsHeader(byte[] data, int offset, int length) {

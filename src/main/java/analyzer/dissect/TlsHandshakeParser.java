@@ -37,6 +37,29 @@ final class TlsHandshakeParser {
         }
     }
 
+    /** SSL 2.0 CLIENT-HELLO: cipher specs are three bytes; those starting with 0 are TLS cipher suites. */
+    static TlsHandshake parseSsl2ClientHello(byte[] message, int offset, int length) {
+        try {
+            Reader r = new Reader(message, offset, length);
+            r.skip(1); // message type
+            int version = r.u16();
+            int specsLength = r.u16();
+            r.skip(4); // session id and challenge lengths
+            List<Integer> suites = new ArrayList<>(specsLength / 3);
+            for (int i = 0; i + 2 < specsLength; i += 3) {
+                int kind = r.u8();
+                int suite = r.u16();
+                if (kind == 0) {
+                    suites.add(suite);
+                }
+            }
+            return new TlsHandshake.ClientHello(version, null, List.of(), List.of(),
+                    Collections.unmodifiableList(suites));
+        } catch (Truncated e) {
+            return new TlsHandshake.Other(TlsHandshake.CLIENT_HELLO, length);
+        }
+    }
+
     private static TlsHandshake.ClientHello clientHello(Reader r) {
         int legacyVersion = r.u16();
         r.skip(32); // random

@@ -43,6 +43,9 @@ final class TlsStreamDissector {
     private long handshakeSkip;
 
     private String failure;
+    /** Whether a record was read yet: only the first may be an SSL 2.0-compatible ClientHello. */
+    private boolean sawRecord;
+    private boolean ssl2Hello;
 
     TlsStreamDissector(Flow flow, Direction direction, EventSink sink, TlsConnectionState connection) {
         this.flow = flow;
@@ -109,6 +112,11 @@ final class TlsStreamDissector {
     }
 
     private boolean startRecord() {
+        boolean first = !sawRecord;
+        sawRecord = true;
+        if (first && ProtocolDetector.isSsl2ClientHelloPrefix(header, 0, HEADER)) {
+            return startSsl2ClientHello();
+        }
         contentType = header[0] & 0xff;
         version = ((header[1] & 0xff) << 8) | (header[2] & 0xff);
         length = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
@@ -131,10 +139,30 @@ final class TlsStreamDissector {
         return true;
     }
 
+    /** The 5 bytes read as a header are the 2-byte length and the first 3 bytes of the message. */
+    private boolean startSsl2ClientHello() {
+        ssl2Hello = true;
+        contentType = TlsRecordSeen.HANDSHAKE;
+        version = 0x0002;
+        length = ((header[0] & 0x7f) << 8) | (header[1] & 0xff);
+        encrypted = false;
+        keepPayload = true;
+        if (payload.length < length) {
+            payload = new byte[length];
+        }
+        System.arraycopy(header, 2, payload, 0, 3);
+        payloadFill = 3;
+        remaining = length - 3;
+        return true;
+    }
+
     private void finishRecord() {
         List<TlsHandshake> handshakes = List.of();
         TlsAlert alert = null;
-        if (keepPayload) {
+        if (ssl2Hello) {
+            ssl2Hello = false;
+            handshakes = List.of(TlsHandshakeParser.parseSsl2ClientHello(payload, 0, payloadFill));
+        } else if (keepPayload) {
             switch (contentType) {
                 case TlsRecordSeen.CHANGE_CIPHER_SPEC -> changedCipherSpec = true;
                 case TlsRecordSeen.ALERT -> {

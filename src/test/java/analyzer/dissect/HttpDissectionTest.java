@@ -239,6 +239,13 @@ class HttpDissectionTest {
                 c.describeAll());
         // the bytes between the bad line and the next request are shown raw
         assertTrue(c.events.get(1) instanceof RawDataSeen, c.describeAll());
+
+        // the answer to the broken request does not steal the pairing of the next one
+        c.server("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n").server(FLUFFY);
+        List<HttpResponseSeen> responses = c.all(HttpResponseSeen.class);
+        assertNull(responses.get(0).requestMethod());
+        assertEquals(-1, responses.get(0).requestTimestampMicros());
+        assertEquals("/next", responses.get(1).requestUri());
     }
 
     @Test
@@ -309,6 +316,24 @@ class HttpDissectionTest {
         assertEquals(Direction.CLIENT_TO_SERVER, records.get(0).direction());
         assertEquals("localhost", ((TlsHandshake.ClientHello) records.get(0).handshakes().get(0)).serverName());
         assertEquals(Direction.SERVER_TO_CLIENT, records.get(1).direction());
+        assertTrue(c.all(HttpMalformed.class).isEmpty(), c.describeAll());
+    }
+
+    @Test
+    void afterSwitchingProtocolsBothDirectionsAreDetectedAgain() {
+        Conversation c = new Conversation()
+                .client("GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+                .server(concat(ascii("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\n\r\n"), new byte[] {(byte) 0x81, 5, 'h', 'e', 'l', 'l', 'o'}))
+                .client(new byte[] {(byte) 0x81, (byte) 0x82, 1, 2, 3, 4, 'h' ^ 1, 'i' ^ 2});
+        HttpResponseSeen switched = c.only(HttpResponseSeen.class);
+        assertEquals(101, switched.code());
+        assertEquals("/chat", switched.requestUri());
+        List<RawDataSeen> raw = c.all(RawDataSeen.class);
+        assertEquals(2, raw.size(), c.describeAll());
+        assertEquals(Direction.SERVER_TO_CLIENT, raw.get(0).direction());
+        assertEquals(7, raw.get(0).length());
+        assertEquals(Direction.CLIENT_TO_SERVER, raw.get(1).direction());
         assertTrue(c.all(HttpMalformed.class).isEmpty(), c.describeAll());
     }
 

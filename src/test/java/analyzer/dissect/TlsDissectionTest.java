@@ -166,6 +166,26 @@ class TlsDissectionTest {
     }
 
     @Test
+    void sslv2CompatibleClientHelloIsRecognisedAndTlsFollows() {
+        byte[] hello = {
+            (byte) 0x80, 34, // SSL 2.0 record header: length 34
+            1, 3, 1, // CLIENT-HELLO, version TLS 1.0
+            0, 9, 0, 0, 0, 16, // cipher specs, session id and challenge lengths
+            0, 0, 0x2f, 7, 0, (byte) 0xc0, 0, 0, 0x35, // two TLS suites and one SSL 2.0 cipher kind
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, // challenge
+        };
+        Conversation c = new Conversation().inPieces(Direction.CLIENT_TO_SERVER,
+                concat(hello, record(22, 0x0301, handshake(16, new byte[10]))), 3);
+        List<TlsRecordSeen> records = c.all(TlsRecordSeen.class);
+        assertEquals(2, records.size(), c.describeAll());
+        assertEquals(0x0002, records.get(0).version());
+        assertEquals(34, records.get(0).length());
+        assertEquals(new TlsHandshake.ClientHello(0x0301, null, List.of(), List.of(), List.of(0x2f, 0x35)),
+                records.get(0).handshakes().get(0));
+        assertEquals(new TlsHandshake.Other(16, 10), records.get(1).handshakes().get(0));
+    }
+
+    @Test
     void malformedRecordHeaderTurnsTheRestRaw() {
         Conversation c = new Conversation()
                 .client(concat(clientHelloRecord(), new byte[] {99, 3, 3, 0, 4, 1, 2, 3, 4}));
