@@ -16,7 +16,8 @@ final class ProtocolDetector {
 
     private static final byte[][] METHODS = ascii(
             "GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "TRACE ", "CONNECT ",
-            "PROPFIND ", "PROPPATCH ", "MKCOL ", "COPY ", "MOVE ", "LOCK ", "UNLOCK ", "REPORT ", "SEARCH ");
+            "PROPFIND ", "PROPPATCH ", "MKCOL ", "COPY ", "MOVE ", "LOCK ", "UNLOCK ", "REPORT ", "SEARCH ",
+            "PURGE ");
     private static final byte[] STATUS_PREFIX = ascii("HTTP/1.")[0];
 
     private ProtocolDetector() {
