@@ -22,7 +22,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -313,27 +312,29 @@ final class HttpStreamDissector {
             return;
         }
         Object last = out.get(produced - 1);
-        if (last instanceof DecoderResultProvider provider && provider.decoderResult().isFailure()) {
-            DecoderResult result = provider.decoderResult();
-            ReferenceCountUtil.release(out.remove(produced - 1));
-            if (!closing) {
-                keepLeftover(in, readerBefore);
-            }
-            if (inMessage) {
-                finishMessage(false);
-            } else if (requests && !closing) {
-                // The server will likely answer the broken request (400): keep later responses paired right.
-                pending.add(PendingRequests.UNKNOWN);
-            }
-            if (!closing) {
-                malformed(describe(result.cause()));
-            }
-            produced--;
-        }
-        for (int i = outBefore; i < produced; i++) {
+        boolean failed = last instanceof DecoderResultProvider provider && provider.decoderResult().isFailure();
+        // Heads first: a step may parse a head and then fail on what follows it (a bad chunk size).
+        for (int i = outBefore; i < (failed ? produced - 1 : produced); i++) {
             if (out.get(i) instanceof HttpMessage message) {
                 startMessage(message);
             }
+        }
+        if (!failed) {
+            return;
+        }
+        DecoderResult result = ((DecoderResultProvider) last).decoderResult();
+        ReferenceCountUtil.release(out.remove(produced - 1));
+        if (!closing) {
+            keepLeftover(in, readerBefore);
+        }
+        if (inMessage) {
+            finishMessage(false);
+        } else if (requests && !closing) {
+            // The server will likely answer the broken request (400): keep later responses paired right.
+            pending.add(PendingRequests.UNKNOWN);
+        }
+        if (!closing) {
+            malformed(describe(result.cause()));
         }
     }
 

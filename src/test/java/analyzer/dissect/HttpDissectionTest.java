@@ -249,6 +249,17 @@ class HttpDissectionTest {
     }
 
     @Test
+    void badChunkSizeEndsTheMessageIncompleteAndKeepsItsPairing() {
+        Conversation c = new Conversation()
+                .client("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n")
+                .server("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        HttpRequestSeen request = c.only(HttpRequestSeen.class);
+        assertFalse(request.body().complete());
+        assertEquals(1, c.all(HttpMalformed.class).size(), c.describeAll());
+        assertEquals("/x", c.only(HttpResponseSeen.class).requestUri());
+    }
+
+    @Test
     void malformedStatusLineInItsOwnDeliveryThenAValidResponse() {
         Conversation c = new Conversation().client(GET).client(GET)
                 .server("HTTP/1.1 2OO OK\r\nContent-Length: 0\r\n\r\n")
