@@ -7,14 +7,19 @@ import analyzer.flow.Flow;
  * One direction of a connection: detects the protocol from the first bytes, hands the stream to the HTTP, TLS or
  * raw dissector, and switches when the stream changes nature (a CONNECT tunnel, malformed HTTP, missing bytes).
  *
- * <p>Recovery after bytes go missing: HTTP resumes at the next line that starts a request or status line
+ * <p>A stream whose first bytes are not recognised is reported raw, and later deliveries are searched for HTTP or
+ * TLS (a capture that starts mid-connection often starts mid-body). Recovery after bytes go missing: HTTP resumes at the next line that starts a request or status line
  * (scanned within each delivery); TLS resumes only when a delivery starts with a plausible record header, since
  * ciphertext offers no landmark to search for. Bytes in between are reported raw. Malformed TLS (a header that is
  * not TLS) turns the rest of the direction raw.
  */
 final class DirectionDissector {
 
-    private enum State { DETECT, HTTP, TLS, RAW, RESYNC_HTTP, RESYNC_TLS, CLOSED }
+    /**
+     * SEARCH: the stream did not start with anything recognisable, e.g. the capture began mid-connection; each
+     * later delivery is checked for a TLS record header at its start or an HTTP line start within it.
+     */
+    private enum State { DETECT, HTTP, TLS, RAW, SEARCH, RESYNC_HTTP, RESYNC_TLS, CLOSED }
 
     private final Flow flow;
     private final Direction direction;
@@ -62,6 +67,7 @@ final class DirectionDissector {
             case HTTP -> feedHttp(data, offset, length, frame, timestampMicros);
             case TLS -> feedTls(data, offset, length, frame, timestampMicros);
             case RAW -> raw.data(data, offset, length, frame, timestampMicros);
+            case SEARCH -> search(data, offset, length, frame, timestampMicros);
             case RESYNC_HTTP -> resyncHttp(data, offset, length, frame, timestampMicros, false);
             case RESYNC_TLS -> resyncTls(data, offset, length, frame, timestampMicros);
             case CLOSED -> { }
@@ -131,9 +137,24 @@ final class DirectionDissector {
             }
             protocol = ProtocolDetector.Protocol.RAW;
         }
+        if (protocol == ProtocolDetector.Protocol.RAW) {
+            flushProbeAsRaw();
+            state = State.SEARCH;
+            search(data, offset, length, frame, timestampMicros);
+            return;
+        }
         begin(protocol);
         replayProbe();
         data(data, offset, length, frame, timestampMicros);
+    }
+
+    private void search(byte[] data, int offset, int length, long frame, long timestampMicros) {
+        if (ProtocolDetector.isTlsRecordHeader(data, offset, length)) {
+            begin(ProtocolDetector.Protocol.TLS);
+            feedTls(data, offset, length, frame, timestampMicros);
+        } else {
+            resyncHttp(data, offset, length, frame, timestampMicros, false);
+        }
     }
 
     private void begin(ProtocolDetector.Protocol protocol) {

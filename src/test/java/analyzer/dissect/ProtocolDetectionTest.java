@@ -53,6 +53,31 @@ class ProtocolDetectionTest {
     }
 
     @Test
+    void aCaptureThatStartsMidBodyFindsTheNextMessage() {
+        Conversation c = new Conversation()
+                .server("ffy tail")
+                .server("more body\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi")
+                .server("HTTP/1.1 204 No Content\r\n\r\n");
+        List<RawDataSeen> raw = c.all(RawDataSeen.class);
+        assertEquals(2, raw.size(), c.describeAll());
+        assertEquals(8, raw.get(0).length());
+        assertEquals(11, raw.get(1).length());
+        List<HttpResponseSeen> responses = c.all(HttpResponseSeen.class);
+        assertEquals(2, responses.size(), c.describeAll());
+        assertEquals("hi", new String(responses.get(0).body().shown()));
+        assertEquals(204, responses.get(1).code());
+    }
+
+    @Test
+    void aCaptureThatStartsMidTlsRecordPicksUpAtTheNextRecord() {
+        Conversation c = new Conversation()
+                .client(new byte[] {(byte) 0x9c, 0x41, 0x07, 0x00, 0x2a, 0x3b})
+                .client(TlsDissectionTest.record(23, 0x0303, new byte[64]));
+        assertEquals(1, c.all(RawDataSeen.class).size(), c.describeAll());
+        assertTrue(c.only(TlsRecordSeen.class).encrypted());
+    }
+
+    @Test
     void http2PrefaceIsNotHttp1() {
         Conversation c = new Conversation().client("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
         assertEquals(1, c.all(RawDataSeen.class).size());
