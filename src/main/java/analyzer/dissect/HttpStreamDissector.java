@@ -188,16 +188,29 @@ final class HttpStreamDissector {
         }
     }
 
+    /**
+     * The headers as they were on the wire. Taken when the decoder asks whether the body is always empty: after
+     * parsing, before it drops Transfer-Encoding from bodiless responses and Content-Length next to chunked.
+     */
+    private List<HttpHeader> wireHeaders;
+
+    private void snapshotHeaders(HttpMessage message) {
+        List<HttpHeader> list = new ArrayList<>(message.headers().size());
+        for (Map.Entry<String, String> h : message.headers()) {
+            list.add(new HttpHeader(h.getKey(), h.getValue()));
+        }
+        wireHeaders = Collections.unmodifiableList(list);
+    }
+
     private void startMessage(HttpMessage message) {
         takeNextFrames();
         inMessage = true;
         head = message;
-        int count = message.headers().size();
-        List<HttpHeader> list = new ArrayList<>(count);
-        for (Map.Entry<String, String> h : message.headers()) {
-            list.add(new HttpHeader(h.getKey(), h.getValue()));
+        if (wireHeaders == null) {
+            snapshotHeaders(message);
         }
-        headers = Collections.unmodifiableList(list);
+        headers = wireHeaders;
+        wireHeaders = null;
         originalEncoding = message.headers().get(HttpHeaderNames.CONTENT_ENCODING);
         decodedEncoding = null;
         if (originalEncoding != null && channel.pipeline().get(DECOMPRESSOR) == null) {
@@ -324,6 +337,7 @@ final class HttpStreamDissector {
         }
         DecoderResult result = ((DecoderResultProvider) last).decoderResult();
         ReferenceCountUtil.release(out.remove(produced - 1));
+        wireHeaders = null;
         if (!closing) {
             keepLeftover(in, readerBefore);
         }
@@ -370,6 +384,12 @@ final class HttpStreamDissector {
         public long unreadBytes() {
             return actualReadableBytes();
         }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+            snapshotHeaders(msg);
+            return super.isContentAlwaysEmpty(msg);
+        }
     }
 
     private final class ResponseDecoder extends HttpResponseDecoder implements StreamDecoder {
@@ -399,6 +419,7 @@ final class HttpStreamDissector {
         /** As HttpClientCodec does: the body of a response depends on the request it answers. */
         @Override
         protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+            snapshotHeaders(msg);
             int code = ((HttpResponse) msg).status().code();
             tunnelAfterMessage = false;
             if (code >= 100 && code < 200 && code != 101) {
