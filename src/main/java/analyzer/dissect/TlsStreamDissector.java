@@ -42,7 +42,6 @@ final class TlsStreamDissector {
     /** Bytes of an oversized handshake message still to pass over. */
     private long handshakeSkip;
 
-    private String failure;
     /** Whether a record was read yet: only the first may be an SSL 2.0-compatible ClientHello. */
     private boolean sawRecord;
     private boolean ssl2Hello;
@@ -58,7 +57,7 @@ final class TlsStreamDissector {
      * Reads records from the bytes.
      *
      * @return how many bytes were consumed as TLS; less than length when a record header is not TLS, in which case
-     *         {@link #failure()} says why and the caller handles the rest
+     *         the caller handles the rest (from the start of that header, as far as it lies in these bytes)
      */
     int data(byte[] data, int offset, int length, long frame, long timestampMicros) {
         int pos = offset;
@@ -99,10 +98,6 @@ final class TlsStreamDissector {
         return length;
     }
 
-    String failure() {
-        return failure;
-    }
-
     /** Forgets a partly read record, e.g. after bytes went missing. */
     void resync() {
         headerFill = 0;
@@ -122,8 +117,6 @@ final class TlsStreamDissector {
         length = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
         if (contentType < 20 || contentType > 24 || header[1] != 3 || (header[2] & 0xff) > 4
                 || length > ProtocolDetector.MAX_TLS_RECORD) {
-            failure = String.format("not a TLS record header: %02x %02x %02x %02x %02x",
-                    header[0], header[1], header[2], header[3], header[4]);
             headerFill = 0;
             return false;
         }
