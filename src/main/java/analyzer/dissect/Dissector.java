@@ -1,0 +1,27 @@
+package analyzer.dissect;
+
+import analyzer.flow.ConnectionListener;
+import analyzer.flow.ConnectionListenerFactory;
+import analyzer.flow.Flow;
+import java.util.Objects;
+
+/**
+ * One dissector, two feeds: the TCP reassembler (wire bytes) and the proxy (relayed bytes) both open a listener
+ * per connection here, and the same events come out. Each direction is recognised by its content (HTTP/1.x,
+ * TLS, or raw), never by its port. Not thread-safe: each connection's listener is fed by one thread at a time.
+ */
+public final class Dissector implements ConnectionListenerFactory {
+
+    private final EventSink sink;
+    private final DissectorOptions options;
+
+    public Dissector(EventSink sink, DissectorOptions options) {
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    @Override
+    public ConnectionListener open(Flow flow, long frame, long timestampMicros) {
+        return new ConnectionDissector(flow, sink, options);
+    }
+}

@@ -1,0 +1,453 @@
+package analyzer.dissect;
+
+import analyzer.flow.Direction;
+import analyzer.flow.Flow;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpContentDecompressor;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * HTTP/1.x in one direction, parsed by Netty's codec in an {@link EmbeddedChannel} that lives as long as the
+ * stream: decoder → ({@link HttpContentDecompressor}, added once a message declares a content coding) → body
+ * collector. Heads are read as the decoder emits them, before content decoding rewrites their headers.
+ *
+ * <p>Events are the messages the codec produced; their first-byte time and frames come from the deliveries fed
+ * while each message was being read: the decoder's unread byte count tells, when a message ends, whether the
+ * next one already started in the same delivery. The stream stops being HTTP after a CONNECT/101 exchange (a tunnel) or a parse failure; the caller then
+ * takes the unparsed bytes ({@link #takeLeftover()}) and decides what they are.
+ */
+final class HttpStreamDissector {
+
+    /**
+     * CONTINUE: still HTTP. TUNNEL: a CONNECT exchange ended, the rest of this direction is something else.
+     * SWITCHED_PROTOCOLS: a 101 response ended, the rest of both directions is something else. MALFORMED: the
+     * stream stopped parsing as HTTP.
+     */
+    enum Outcome { CONTINUE, TUNNEL, SWITCHED_PROTOCOLS, MALFORMED }
+
+    private static final byte[] NOTHING = new byte[0];
+    private static final String COLLECTOR = "body";
+    private static final String DECOMPRESSOR = "decompressor";
+
+    private final Flow flow;
+    private final Direction direction;
+    private final boolean requests;
+    private final PendingRequests pending;
+    private final EmbeddedChannel channel;
+    private final StreamDecoder decoder;
+    private final List<Event> ready = new ArrayList<>(4);
+
+    /** The delivery being fed. */
+    private long currentFrame;
+    private long currentTime;
+    /**
+     * Frames and first time of the message that has not started yet. A message ends inside the delivery being
+     * fed, so the next one starts in that delivery or a later one: no longer history is needed.
+     */
+    private Frames.Builder nextFrames = new Frames.Builder();
+    private long nextTime = -1;
+
+    private boolean inMessage;
+    private long messageTime;
+    private Frames.Builder messageFrames = new Frames.Builder();
+    private HttpMessage head;
+    private List<HttpHeader> headers;
+    private String originalEncoding;
+    private String decodedEncoding;
+    private boolean chunked;
+    private PendingRequests.Request answered;
+    private boolean tunnelAfterMessage;
+    private final BodyPreview body;
+
+    private Outcome outcome = Outcome.CONTINUE;
+    private boolean closing;
+    private byte[] leftover = NOTHING;
+
+    HttpStreamDissector(Flow flow, Direction direction, boolean requests, PendingRequests pending,
+                        DissectorOptions options) {
+        this.flow = flow;
+        this.direction = direction;
+        this.requests = requests;
+        this.pending = pending;
+        this.body = new BodyPreview(options.maxBody());
+        HttpDecoderConfig config = new HttpDecoderConfig()
+                .setMaxInitialLineLength(16 * 1024)
+                .setMaxHeaderSize(64 * 1024)
+                .setMaxChunkSize(64 * 1024);
+        this.decoder = requests ? new RequestDecoder(config) : new ResponseDecoder(config);
+        this.channel = new EmbeddedChannel((io.netty.channel.ChannelHandler) decoder);
+        channel.pipeline().addLast(COLLECTOR, new BodyCollector());
+    }
+
+    /** Feeds in-order bytes; events go to the sink. Once the outcome is not CONTINUE, feed no more. */
+    Outcome data(byte[] data, int offset, int length, long frame, long timestampMicros, EventSink sink) {
+        recordChunk(frame, timestampMicros);
+        ByteBuf buf = channel.alloc().buffer(length);
+        buf.writeBytes(data, offset, length);
+        try {
+            channel.writeInbound(buf);
+        } catch (DecoderException e) {
+            // The codec chain threw (e.g. a corrupt gzip body): the message is cut short, the stream resyncs.
+            if (inMessage) {
+                finishMessage(false);
+            }
+            malformed("content could not be decoded: " + describe(e));
+        }
+        drainTo(sink);
+        return outcome;
+    }
+
+    /** The bytes the codec did not parse because the stream stopped being HTTP (empty if none). */
+    byte[] takeLeftover() {
+        byte[] out = leftover;
+        leftover = NOTHING;
+        return out;
+    }
+
+    /** The stream ended or broke: a message in progress is reported incomplete; buffers are released. */
+    void close(EventSink sink) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        try {
+            channel.finishAndReleaseAll();
+        } catch (RuntimeException e) {
+            // A half-decoded compressed body may complain while it is dropped; nothing more to learn from it.
+        }
+        if (inMessage) {
+            finishMessage(false);
+        }
+        drainTo(sink);
+    }
+
+    private void drainTo(EventSink sink) {
+        if (ready.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < ready.size(); i++) {
+            sink.accept(ready.get(i));
+        }
+        ready.clear();
+    }
+
+    private void recordChunk(long frame, long timestampMicros) {
+        currentFrame = frame;
+        currentTime = timestampMicros;
+        if (inMessage) {
+            messageFrames.add(frame);
+            nextFrames.clear();
+            nextTime = -1;
+        }
+        nextFrames.add(frame);
+        if (nextTime < 0) {
+            nextTime = timestampMicros;
+        }
+    }
+
+    /** The message starting now takes the frames gathered for it so far. */
+    private void takeNextFrames() {
+        Frames.Builder swap = messageFrames;
+        messageFrames = nextFrames;
+        nextFrames = swap;
+        nextFrames.clear();
+        messageTime = nextTime >= 0 ? nextTime : currentTime;
+        if (messageFrames.isEmpty()) {
+            messageFrames.add(currentFrame);
+        }
+        nextTime = -1;
+    }
+
+    /** After a message ends, the next one starts in the current delivery if bytes of it remain unparsed. */
+    private void markMessageEnd() {
+        nextFrames.clear();
+        nextTime = -1;
+        if (decoder.unreadBytes() > 0) {
+            nextFrames.add(currentFrame);
+            nextTime = currentTime;
+        }
+    }
+
+    /**
+     * The headers as they were on the wire. Taken when the decoder asks whether the body is always empty: after
+     * parsing, before it drops Transfer-Encoding from bodiless responses and Content-Length next to chunked.
+     */
+    private List<HttpHeader> wireHeaders;
+
+    private void snapshotHeaders(HttpMessage message) {
+        List<HttpHeader> list = new ArrayList<>(message.headers().size());
+        for (Map.Entry<String, String> h : message.headers()) {
+            list.add(new HttpHeader(h.getKey(), h.getValue()));
+        }
+        wireHeaders = Collections.unmodifiableList(list);
+    }
+
+    private void startMessage(HttpMessage message) {
+        takeNextFrames();
+        inMessage = true;
+        head = message;
+        if (wireHeaders == null) {
+            snapshotHeaders(message);
+        }
+        headers = wireHeaders;
+        wireHeaders = null;
+        originalEncoding = message.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        decodedEncoding = null;
+        if (originalEncoding != null && channel.pipeline().get(DECOMPRESSOR) == null) {
+            channel.pipeline().addBefore(COLLECTOR, DECOMPRESSOR, new HttpContentDecompressor(0));
+        }
+        chunked = HttpUtil.isTransferEncodingChunked(message);
+        body.reset();
+        if (message instanceof HttpRequest request) {
+            PendingRequests.Request seen = new PendingRequests.Request(request.method().name(), request.uri(),
+                    messageTime);
+            pending.add(seen);
+            tunnelAfterMessage = "CONNECT".equals(seen.method());
+        } else {
+            ResponseDecoder responses = (ResponseDecoder) decoder;
+            answered = responses.answered != null ? responses.answered : PendingRequests.UNKNOWN;
+            tunnelAfterMessage = responses.tunnelAfterMessage;
+        }
+    }
+
+    private void finishMessage(boolean complete) {
+        if (!closing) {
+            markMessageEnd();
+        }
+        inMessage = false;
+        HttpBody httpBody = body.toBody(decodedEncoding, chunked, complete);
+        Frames frames = messageFrames.build();
+        String version = head.protocolVersion().text();
+        if (head instanceof HttpRequest request) {
+            ready.add(new HttpRequestSeen(flow, direction, messageTime, frames, request.method().name(), request.uri(),
+                    version, headers, httpBody));
+        } else {
+            HttpResponse response = (HttpResponse) head;
+            ready.add(new HttpResponseSeen(flow, direction, messageTime, frames, version, response.status().code(),
+                    response.status().reasonPhrase(), headers, httpBody,
+                    answered.method(), answered.uri(), answered.timestampMicros()));
+        }
+        if (tunnelAfterMessage && complete && outcome == Outcome.CONTINUE) {
+            outcome = head instanceof HttpResponse response && response.status().code() == 101
+                    ? Outcome.SWITCHED_PROTOCOLS : Outcome.TUNNEL;
+        }
+        head = null;
+        headers = null;
+        answered = null;
+    }
+
+    private void malformed(String reason) {
+        if (outcome != Outcome.CONTINUE) {
+            return;
+        }
+        long time = nextTime >= 0 ? nextTime : currentTime;
+        Frames frames = nextFrames.isEmpty() ? RawStreamDissector.framesOf(currentFrame) : nextFrames.build();
+        ready.add(new HttpMalformed(flow, direction, time, frames, reason));
+        outcome = Outcome.MALFORMED;
+    }
+
+    private static String describe(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getMessage() == null) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        return message != null ? message : cause.getClass().getSimpleName();
+    }
+
+    /** Counts and keeps body bytes after content decoding; ends messages. */
+    private final class BodyCollector extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (!inMessage) {
+                    return;
+                }
+                if (msg instanceof HttpMessage message) {
+                    if (originalEncoding != null && !message.headers().contains(HttpHeaderNames.CONTENT_ENCODING)) {
+                        decodedEncoding = originalEncoding.trim().toLowerCase(java.util.Locale.ROOT);
+                    }
+                }
+                if (msg instanceof HttpContent content) {
+                    body.append(content.content());
+                    if (content instanceof LastHttpContent) {
+                        finishMessage(true);
+                    }
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+    }
+
+    /** What both decoders add to Netty's: their unread byte count, and stopping where HTTP stops. */
+    private interface StreamDecoder {
+        long unreadBytes();
+    }
+
+    /**
+     * Called after each decode step. Once the stream has stopped being HTTP, the rest of the input is kept aside
+     * instead of parsed. A failed step is reported, and the bytes it looked at are kept for resynchronisation
+     * (Netty skips them). A new message head is recorded before content decoding can rewrite its headers.
+     */
+    private void afterDecode(ByteBuf in, List<Object> out, int readerBefore, int outBefore) {
+        if (outcome != Outcome.CONTINUE) {
+            if (leftover.length == 0 && in.isReadable() && !closing) {
+                keepLeftover(in, in.readerIndex());
+            }
+            for (int i = out.size() - 1; i >= outBefore; i--) {
+                ReferenceCountUtil.release(out.remove(i));
+            }
+            return;
+        }
+        int produced = out.size();
+        if (produced == outBefore) {
+            return;
+        }
+        Object last = out.get(produced - 1);
+        boolean failed = last instanceof DecoderResultProvider provider && provider.decoderResult().isFailure();
+        // Heads first: a step may parse a head and then fail on what follows it (a bad chunk size).
+        for (int i = outBefore; i < (failed ? produced - 1 : produced); i++) {
+            if (out.get(i) instanceof HttpMessage message) {
+                startMessage(message);
+            }
+        }
+        if (!failed) {
+            return;
+        }
+        DecoderResult result = ((DecoderResultProvider) last).decoderResult();
+        ReferenceCountUtil.release(out.remove(produced - 1));
+        wireHeaders = null;
+        if (!closing) {
+            keepLeftover(in, readerBefore);
+        }
+        if (inMessage) {
+            finishMessage(false);
+        } else if (requests && !closing) {
+            // The server will likely answer the broken request (400): keep later responses paired right.
+            pending.add(PendingRequests.UNKNOWN);
+        }
+        if (!closing) {
+            malformed(describe(result.cause()));
+        }
+    }
+
+    private void keepLeftover(ByteBuf in, int from) {
+        int n = in.writerIndex() - from;
+        byte[] bytes = new byte[n];
+        in.getBytes(from, bytes);
+        leftover = bytes;
+        in.readerIndex(in.writerIndex());
+    }
+
+    private boolean stopped() {
+        // After a failure Netty's decoder discards input until reset; we stop feeding it instead.
+        return outcome != Outcome.CONTINUE;
+    }
+
+    private final class RequestDecoder extends HttpRequestDecoder implements StreamDecoder {
+        RequestDecoder(HttpDecoderConfig config) {
+            super(config);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+            int before = in.readerIndex();
+            int outBefore = out.size();
+            if (!stopped()) {
+                super.decode(ctx, in, out);
+            }
+            afterDecode(in, out, before, outBefore);
+        }
+
+        @Override
+        public long unreadBytes() {
+            return actualReadableBytes();
+        }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+            snapshotHeaders(msg);
+            return super.isContentAlwaysEmpty(msg);
+        }
+    }
+
+    private final class ResponseDecoder extends HttpResponseDecoder implements StreamDecoder {
+        /** The request the response being decoded answers, chosen when its head is parsed. */
+        PendingRequests.Request answered;
+        boolean tunnelAfterMessage;
+
+        ResponseDecoder(HttpDecoderConfig config) {
+            super(config);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+            int before = in.readerIndex();
+            int outBefore = out.size();
+            if (!stopped()) {
+                super.decode(ctx, in, out);
+            }
+            afterDecode(in, out, before, outBefore);
+        }
+
+        @Override
+        public long unreadBytes() {
+            return actualReadableBytes();
+        }
+
+        /** As HttpClientCodec does: the body of a response depends on the request it answers. */
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+            snapshotHeaders(msg);
+            int code = ((HttpResponse) msg).status().code();
+            tunnelAfterMessage = false;
+            if (code >= 100 && code < 200 && code != 101) {
+                // An interim response (100 Continue, 103 Early Hints): the final one still answers the request.
+                answered = pending.peek();
+                return super.isContentAlwaysEmpty(msg);
+            }
+            answered = pending.poll();
+            if (code == 101) {
+                tunnelAfterMessage = true;
+                return true;
+            }
+            if (answered != null) {
+                if ("HEAD".equals(answered.method())) {
+                    return true;
+                }
+                if ("CONNECT".equals(answered.method()) && code >= 200 && code < 300) {
+                    tunnelAfterMessage = true;
+                    return true;
+                }
+            }
+            return super.isContentAlwaysEmpty(msg);
+        }
+
+        /** Switching protocols is handled by ending the HTTP stream (see tunnelAfterMessage). */
+        @Override
+        protected boolean isSwitchingToNonHttp1Protocol(HttpResponse msg) {
+            return false;
+        }
+    }
+}
