@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
             "Network traffic analyzer and man-in-the-middle demo tool.",
             "Shows what an eavesdropper sees on the wire, and proves HTTPS with a pinned CA defeats it."},
         subcommands = {
+            CaptureCommand.class,
+            ReadCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit codes: 0 ok · 1 check failed (plaintext seen, certificate rejected) · 2 usage or input error"

@@ -74,7 +74,7 @@ public final class TextPrinter implements EventSink {
         header(r, style.bold("HTTP request"));
         sb.append(INDENT).append(style.bold(r.method() + " " + r.uri() + " " + r.version())).append('\n');
         headersAndBody(r.headers(), r.body());
-        sb.append(INDENT).append(style.yellow("⚠ readable by anyone on the path")).append('\n');
+        sb.append(INDENT).append(style.yellow("⚠ readable by anyone on the path")).append("\n\n");
     }
 
     private void response(HttpResponseSeen r) {
@@ -88,7 +88,7 @@ public final class TextPrinter implements EventSink {
         header(r, title.toString());
         sb.append(INDENT).append(style.bold(r.version() + " " + r.code() + " " + r.phrase())).append('\n');
         headersAndBody(r.headers(), r.body());
-        sb.append(INDENT).append(style.yellow("⚠ readable by anyone on the path")).append('\n');
+        sb.append(INDENT).append(style.yellow("⚠ readable by anyone on the path")).append("\n\n");
     }
 
     private void headersAndBody(List<HttpHeader> headers, HttpBody body) {
@@ -122,6 +122,9 @@ public final class TextPrinter implements EventSink {
         byte[] shown = body.shown();
         if (body.text()) {
             String text = new String(shown, StandardCharsets.UTF_8);
+            if (text.endsWith("\n")) {
+                text = text.substring(0, text.length() - (text.endsWith("\r\n") ? 2 : 1));
+            }
             for (String line : text.split("\r?\n", -1)) {
                 sb.append(INDENT).append("│ ").append(line).append('\n');
             }

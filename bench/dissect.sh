@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Benchmark: dissection speed of `analyzer read` against tshark and tcpdump -A on the same capture, and live
+# capture under wrk load (kernel drops, requests accounted for). Loopback only; every load run is bounded.
+#
+# usage: bench/dissect.sh [--packets N] [--live-seconds S]
+# needs (Debian): nginx-light wrk tcpdump tshark; run as root (live capture).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+min_packets=500000
+live_seconds=5
+while (($#)); do
+  case "$1" in
+    --packets) min_packets="$2"; shift 2 ;;
+    --live-seconds) live_seconds="$2"; shift 2 ;;
+    *) echo "usage: $0 [--packets N] [--live-seconds S]" >&2; exit 2 ;;
+  esac
+done
+
+for tool in nginx wrk tcpdump tshark java mvn; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool not found (apt-get install nginx-light wrk tcpdump tshark)" >&2; exit 2; }
+done
+[[ -f target/analyzer.jar ]] || mvn -q -B -DskipTests package >/dev/null
+
+work="$(mktemp -d)"
+port=5683
+cleanup() {
+  [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  [[ -n "${dump_pid:-}" ]] && kill "$dump_pid" 2>/dev/null || true
+  [[ -n "${cap_pid:-}" ]] && kill "$cap_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The secret server stand-in: nginx answering "fluffy tail" with keep-alive on loopback.
+mkdir -p "$work/logs"
+cat > "$work/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/logs/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$port;
+    location / { default_type text/plain; return 200 "fluffy tail"; }
+  }
+}
+CONF
+nginx -p "$work" -c "$work/nginx.conf"
+sleep 0.3
+
+seconds_of() { # wall seconds of a command, output discarded
+  local start end
+  start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
+}
+
+# 1. Make the capture: tcpdump writes while wrk loads nginx (bounded: at most 4 rounds of 6 s).
+pcap="$work/bench.pcap"
+packets=0
+for round in 1 2 3 4; do
+  tcpdump -i lo -B 65536 -s 0 -w "$pcap" "tcp port $port" 2>/dev/null &
+  dump_pid=$!
+  sleep 1
+  wrk -t2 -c8 -d$((3 * round + 3))s "http://127.0.0.1:$port/" >/dev/null
+  sleep 0.5
+  kill -INT "$dump_pid"; wait "$dump_pid" 2>/dev/null || true; dump_pid=
+  packets=$(tcpdump -r "$pcap" -nn 2>/dev/null | wc -l)
+  ((packets >= min_packets)) && break
+done
+size=$(stat -c %s "$pcap")
+echo "capture: $packets packets, $((size / 1024 / 1024)) MiB (wrk -t2 -c8 against nginx on 127.0.0.1:$port)"
+
+# 2. Same file, three readers, same run.
+t_analyzer=$(seconds_of java -Xmx256m -jar target/analyzer.jar read "$pcap" --format json)
+t_tshark=$(seconds_of tshark -r "$pcap" -d tcp.port==$port,http -T fields -e http.request.method -e http.request.uri -e http.response.code)
+t_tcpdump=$(seconds_of tcpdump -nn -A -r "$pcap")
+pps() { echo "$packets / $1" | bc -l | xargs printf '%.0f'; }
+printf '%-34s %8.2f s  %10s packets/s\n' "analyzer read --format json" "$t_analyzer" "$(pps "$t_analyzer")"
+printf '%-34s %8.2f s  %10s packets/s\n' "tshark -d tcp.port==$port,http -T fields" "$t_tshark" "$(pps "$t_tshark")"
+printf '%-34s %8.2f s  %10s packets/s\n' "tcpdump -nn -A" "$t_tcpdump" "$(pps "$t_tcpdump")"
+printf 'analyzer vs tshark:  %.1fx faster (target >= 20x)\n' "$(echo "$t_tshark / $t_analyzer" | bc -l)"
+printf 'analyzer vs tcpdump: %.1fx faster (target >= 2x)\n' "$(echo "$t_tcpdump / $t_analyzer" | bc -l)"
+requests=$(java -Xmx256m -jar target/analyzer.jar read "$pcap" --format json 2>/dev/null | grep -c '"event":"http.request"' || true)
+echo "analyzer saw $requests HTTP requests in the file"
+
+# 3. Live: analyzer dissects while wrk loads; every request must be accounted for, with zero kernel drops.
+java -jar target/analyzer.jar capture --port $port --format json > "$work/live.jsonl" 2> "$work/live.err" &
+cap_pid=$!
+sleep 3
+wrk_out=$(wrk -t2 -c8 -d${live_seconds}s "http://127.0.0.1:$port/")
+sleep 1
+kill -INT "$cap_pid"; wait "$cap_pid" 2>/dev/null || true; cap_pid=
+sent=$(echo "$wrk_out" | awk '/requests in/ {print $1}')
+rate=$(echo "$wrk_out" | awk '/Requests\/sec/ {printf "%.0f", $2}')
+seen=$(grep -c '"event":"http.request"' "$work/live.jsonl" || true)
+echo "live: wrk sent $sent requests ($rate req/s); analyzer dissected $seen requests"
+tail -n 1 "$work/live.err"

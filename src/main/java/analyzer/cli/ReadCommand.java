@@ -1,0 +1,64 @@
+package analyzer.cli;
+
+import analyzer.capture.CaptureException;
+import analyzer.capture.FilePacketSource;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "read", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Read a pcap or pcapng file and show it as 'capture' would:",
+            "HTTP requests and responses field by field, TLS records flagged as encrypted."},
+        footer = {"", "Examples:", "  analyzer read captures/http-secret.pcap",
+            "  analyzer read big.pcapng --format json > events.jsonl"})
+public final class ReadCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "A pcap or pcapng file.")
+    Path file;
+
+    @Option(names = "--layers", description = "Also show each packet's Ethernet/IP/TCP header fields.")
+    boolean layers;
+
+    @Option(names = "--summary", negatable = true, defaultValue = "true",
+            description = "Print the packet/flow/message counts to stderr at the end (default: on).")
+    boolean summary = true;
+
+    @Mixin
+    OutputOptions output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        output.validate();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (FilePacketSource source = FilePacketSource.open(file)) {
+            SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers, null, false);
+            CaptureException failure = null;
+            try {
+                source.run(pipeline.handler());
+            } catch (CaptureException e) {
+                failure = e;
+            }
+            pipeline.finish();
+            if (summary) {
+                err.println(pipeline.summary());
+                err.flush();
+            }
+            if (failure != null) {
+                throw Errors.of(failure);
+            }
+            return ExitCodes.OK;
+        } catch (CaptureException e) {
+            throw Errors.of(e);
+        }
+    }
+}

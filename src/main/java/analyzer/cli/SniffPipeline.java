@@ -1,0 +1,143 @@
+package analyzer.cli;
+
+import analyzer.capture.LayerView;
+import analyzer.capture.PacketHandler;
+import analyzer.dissect.Dissector;
+import analyzer.dissect.DissectorOptions;
+import analyzer.dissect.EventSink;
+import analyzer.flow.ConnectionListenerFactory;
+import analyzer.flow.PacketDecoder;
+import analyzer.flow.ReassemblyLimits;
+import analyzer.flow.TcpPipeline;
+import analyzer.report.EventCounter;
+import analyzer.report.JsonPrinter;
+import analyzer.report.PayloadHexDumper;
+import analyzer.report.Style;
+import analyzer.report.TextPrinter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+
+/**
+ * The sniffer's chain for one run, as the design draws it: frames → TCP streams → dissector → printer.
+ * Shared by {@code capture} and {@code read} so both show the same thing.
+ */
+final class SniffPipeline {
+
+    private final EventCounter counter;
+    private final TcpPipeline tcp;
+    private final PacketHandler handler;
+    private final Writer out;
+
+    /**
+     * @param extraSink  also receives every event (a verdict, a test), or null
+     * @param liveOutput flush after each event so people see it as it happens
+     */
+    SniffPipeline(int linkType, OutputOptions options, Writer out, boolean layers, EventSink extraSink,
+                  boolean liveOutput) {
+        if (!PacketDecoder.supports(linkType)) {
+            throw new UserError("cannot decode link type " + linkType + " (supported: Ethernet, Linux cooked SLL and"
+                    + " SLL2, BSD loopback, raw IPv4/IPv6)");
+        }
+        this.out = out;
+        Style style = options.style();
+        EventSink printer = options.format == OutputOptions.Format.json
+                ? new JsonPrinter(out) : new TextPrinter(out, style, options.hex);
+        EventSink sink = extraSink == null ? printer : tee(printer, extraSink);
+        if (liveOutput) {
+            EventSink buffered = sink;
+            sink = event -> {
+                buffered.accept(event);
+                buffered.flush();
+            };
+        }
+        this.counter = new EventCounter(sink);
+        ConnectionListenerFactory listeners = new Dissector(counter,
+                new DissectorOptions(options.maxBody, DissectorOptions.defaults().maxRawPreview()));
+        if (options.hex && options.format == OutputOptions.Format.text) {
+            listeners = new PayloadHexDumper(listeners, out, style);
+        }
+        this.tcp = new TcpPipeline(linkType, listeners, ReassemblyLimits.defaults());
+        if (layers && options.format == OutputOptions.Format.text) {
+            this.handler = (frame, ts, data, caplen, origLen) -> {
+                printLayers(frame, linkType, data, caplen, origLen);
+                tcp.onPacket(frame, ts, data, caplen, origLen);
+            };
+        } else {
+            this.handler = tcp;
+        }
+    }
+
+    private static EventSink tee(EventSink a, EventSink b) {
+        return new EventSink() {
+            @Override
+            public void accept(analyzer.dissect.Event event) {
+                a.accept(event);
+                b.accept(event);
+            }
+
+            @Override
+            public void flush() {
+                a.flush();
+                b.flush();
+            }
+        };
+    }
+
+    private void printLayers(long frame, int linkType, byte[] data, int caplen, int origLen) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("frame ").append(frame).append("  ").append(origLen).append(" bytes on wire, ")
+                .append(caplen).append(" captured\n");
+        for (String line : LayerView.describe(linkType, data, caplen)) {
+            sb.append("    ").append(line).append('\n');
+        }
+        try {
+            out.append(sb);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    PacketHandler handler() {
+        return handler;
+    }
+
+    /** Ends every open stream (emitting what was pending) and flushes the output. */
+    void finish() {
+        tcp.finish();
+        counter.flush();
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    EventCounter events() {
+        return counter;
+    }
+
+    TcpPipeline tcp() {
+        return tcp;
+    }
+
+    /** "12 packets · 2 flows · 1 HTTP request, 1 response · 9 TLS records" */
+    String summary() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(plural(tcp.packets(), "packet")).append(" · ").append(plural(tcp.connections(), "flow"));
+        sb.append(" · ").append(plural(counter.httpRequests(), "HTTP request")).append(", ")
+                .append(plural(counter.httpResponses(), "response"));
+        sb.append(" · ").append(plural(counter.tlsRecords(), "TLS record"));
+        if (counter.httpMalformed() > 0) {
+            sb.append(" · ").append(plural(counter.httpMalformed(), "malformed HTTP message"));
+        }
+        if (counter.gaps() > 0) {
+            sb.append(" · ").append(plural(counter.gaps(), "gap"));
+        }
+        return sb.toString();
+    }
+
+    static String plural(long n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
+    }
+}
