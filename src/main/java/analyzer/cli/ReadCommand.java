@@ -25,9 +25,8 @@ public final class ReadCommand implements Callable<Integer> {
     @Option(names = "--layers", description = "Also show each packet's Ethernet/IP/TCP header fields.")
     boolean layers;
 
-    @Option(names = "--summary", negatable = true, defaultValue = "true",
-            description = "Print the packet/flow/message counts to stderr at the end (default: on).")
-    boolean summary = true;
+    @Option(names = "--no-summary", description = "Do not print the packet/flow/message counts to stderr at the end.")
+    boolean noSummary;
 
     @Mixin
     OutputOptions output;
@@ -49,7 +48,7 @@ public final class ReadCommand implements Callable<Integer> {
                 failure = e;
             }
             pipeline.finish();
-            if (summary) {
+            if (!noSummary) {
                 err.println(pipeline.summary());
                 err.flush();
             }

@@ -95,9 +95,9 @@ public final class JsonPrinter implements EventSink {
         json.field("direction", e.direction() == Direction.CLIENT_TO_SERVER ? "client_to_server" : "server_to_client");
         Endpoint src = e.flow().source(e.direction());
         Endpoint dst = e.flow().destination(e.direction());
-        json.field("ip.src", src.address().getHostAddress())
+        json.field("ip.src", src.host())
                 .field("tcp.srcport", src.port())
-                .field("ip.dst", dst.address().getHostAddress())
+                .field("ip.dst", dst.host())
                 .field("tcp.dstport", dst.port());
         long ts = e.timestampMicros();
         json.name("frame.time_epoch");
