@@ -1,5 +1,6 @@
 package analyzer.capture;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.pcap4j.core.NotOpenException;
@@ -8,14 +9,19 @@ import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.Pcaps;
 import org.pcap4j.core.RawPacketListener;
 
-/** Frames from a pcap or pcapng file (libpcap reads both). */
+/**
+ * Frames from a capture file. pcap and pcapng are read by {@link CaptureFileReader} in plain Java (fast, and no
+ * libpcap needed); any other format libpcap knows (e.g. the modified-pcap variants) goes through pcap4j.
+ */
 public final class FilePacketSource implements AutoCloseable {
 
     private final Path file;
+    private final CaptureFileReader reader;
     private final PcapHandle handle;
 
-    private FilePacketSource(Path file, PcapHandle handle) {
+    private FilePacketSource(Path file, CaptureFileReader reader, PcapHandle handle) {
         this.file = file;
+        this.reader = reader;
         this.handle = handle;
     }
 
@@ -29,24 +35,29 @@ public final class FilePacketSource implements AutoCloseable {
         if (!Files.isReadable(file)) {
             throw new CaptureException("cannot read " + file + ": permission denied");
         }
+        CaptureException unknown;
+        try {
+            return new FilePacketSource(file, new CaptureFileReader(file), null);
+        } catch (IOException e) {
+            throw new CaptureException("cannot read " + file + ": " + e.getMessage());
+        } catch (CaptureException e) {
+            if (!e.getMessage().contains("unknown file format")) {
+                throw e;
+            }
+            unknown = e;
+        }
         Libpcap.configure();
         try {
-            return new FilePacketSource(file, Pcaps.openOffline(file.toString(),
+            return new FilePacketSource(file, null, Pcaps.openOffline(file.toString(),
                     PcapHandle.TimestampPrecision.MICRO));
-        } catch (PcapNativeException e) {
-            String why = e.getMessage() == null ? "unreadable" : e.getMessage();
-            if (why.contains("unknown file format") || why.contains("bad dump file format")) {
-                why = "not a pcap or pcapng file (" + why + ")";
-            }
-            throw new CaptureException("cannot read " + file + ": " + why);
-        } catch (LinkageError e) {
-            throw Libpcap.missing(e);
+        } catch (PcapNativeException | LinkageError e) {
+            throw unknown;
         }
     }
 
     /** The file's link type (DLT_ value). */
     public int linkType() {
-        return handle.getDlt().value();
+        return reader != null ? reader.linkType() : handle.getDlt().value();
     }
 
     /**
@@ -54,6 +65,15 @@ public final class FilePacketSource implements AutoCloseable {
      * is wrong, after the frames before the damage were delivered.
      */
     public void run(PacketHandler handler) throws CaptureException {
+        if (reader != null) {
+            try {
+                reader.run(handler);
+            } catch (IOException e) {
+                throw new CaptureException("cannot read " + file + " after " + reader.packets() + " packets: "
+                        + e.getMessage());
+            }
+            return;
+        }
         long[] frame = {0};
         RawPacketListener listener = data -> {
             frame[0]++;
@@ -86,6 +106,14 @@ public final class FilePacketSource implements AutoCloseable {
 
     @Override
     public void close() {
-        handle.close();
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (IOException ignored) {
+                // read-only file: nothing is lost
+            }
+        } else {
+            handle.close();
+        }
     }
 }

@@ -105,6 +105,31 @@ class PcapFilesTest {
     }
 
     @Test
+    void pcapngAndNanosecondPcapReadTheSameAsPcap() throws Exception {
+        Path file = dir.resolve("x.pcap");
+        SyntheticCapture.write(file);
+        String expected = run("read", file.toString(), "--format", "json", "--no-summary").out();
+        for (String[] format : new String[][] {{"pcapng", "x.pcapng"}, {"nsecpcap", "x-ns.pcap"}}) {
+            Path converted = dir.resolve(format[1]);
+            Process p;
+            try {
+                p = new ProcessBuilder("editcap", "-F", format[0], file.toString(), converted.toString())
+                        .redirectErrorStream(true).start();
+            } catch (IOException e) {
+                org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("CI") == null,
+                        "editcap (tshark's package) is required in CI");
+                return;
+            }
+            p.getInputStream().readAllBytes();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue());
+            Result r = run("read", converted.toString(), "--format", "json", "--no-summary");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(expected, r.out(), format[0]);
+        }
+    }
+
+    @Test
     void truncatedFileShowsWhatWasReadThenFailsWithExitCode2() throws Exception {
         Path file = dir.resolve("x.pcap");
         SyntheticCapture.write(file);
