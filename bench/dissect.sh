@@ -74,7 +74,7 @@ size=$(stat -c %s "$pcap")
 echo "capture: $packets packets, $((size / 1024 / 1024)) MiB (wrk -t2 -c8 against nginx on 127.0.0.1:$port)"
 
 # 2. Same file, three readers, same run.
-t_analyzer=$(seconds_of java -Xmx256m -jar target/analyzer.jar read "$pcap" --format json)
+t_analyzer=$(seconds_of java -Xmx256m -jar target/analyzer.jar read "$pcap" --format json --no-summary)
 t_tshark=$(seconds_of tshark -r "$pcap" -d tcp.port==$port,http -T fields -e http.request.method -e http.request.uri -e http.response.code)
 t_tcpdump=$(seconds_of tcpdump -nn -A -r "$pcap")
 pps() { echo "$packets / $1" | bc -l | xargs printf '%.0f'; }
@@ -87,14 +87,16 @@ requests=$(java -Xmx256m -jar target/analyzer.jar read "$pcap" --format json 2>/
 echo "analyzer saw $requests HTTP requests in the file"
 
 # 3. Live: analyzer dissects while wrk loads; every request must be accounted for, with zero kernel drops.
-java -jar target/analyzer.jar capture --port $port --format json > "$work/live.jsonl" 2> "$work/live.err" &
+# The capture stops itself (--duration), so nothing here depends on signal delivery to a background job.
+java -jar target/analyzer.jar capture --port $port --format json --duration $((live_seconds + 8))s \
+  > "$work/live.jsonl" 2> "$work/live.err" &
 cap_pid=$!
 sleep 3
 wrk_out=$(wrk -t2 -c8 -d${live_seconds}s "http://127.0.0.1:$port/")
-sleep 1
-kill -INT "$cap_pid"; wait "$cap_pid" 2>/dev/null || true; cap_pid=
+wait "$cap_pid" || true
+cap_pid=
 sent=$(echo "$wrk_out" | awk '/requests in/ {print $1}')
 rate=$(echo "$wrk_out" | awk '/Requests\/sec/ {printf "%.0f", $2}')
 seen=$(grep -c '"event":"http.request"' "$work/live.jsonl" || true)
-echo "live: wrk sent $sent requests ($rate req/s); analyzer dissected $seen requests"
+echo "live: wrk completed $sent requests ($rate req/s) while analyzer captured; analyzer dissected $seen requests"
 tail -n 1 "$work/live.err"

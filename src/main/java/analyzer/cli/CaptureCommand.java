@@ -2,6 +2,7 @@ package analyzer.cli;
 
 import analyzer.capture.CaptureException;
 import analyzer.capture.CaptureStats;
+import analyzer.capture.DecoupledPacketHandler;
 import analyzer.capture.Interfaces;
 import analyzer.capture.LiveCaptureOptions;
 import analyzer.capture.LivePacketSource;
@@ -34,6 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  analyzer capture --port 5683 --write captures/",
             "  analyzer capture --filter 'tcp port 443 or tcp port 8443' --format json"})
 public final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
+
+    private static final long BACKLOG_BYTES = 512L << 20;
 
     @Option(names = {"-p", "--port"}, split = ",", paramLabel = "PORT",
             description = "TCP port(s) to watch; repeat or separate by commas (builds the BPF filter 'tcp port …').")
@@ -110,18 +113,23 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
 
     private int run(LivePacketSource source, PcapWriter writer, Path pcapFile, String bpf, PrintWriter out,
                     PrintWriter err) throws CaptureException {
-        SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers, null, true);
+        SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers, null);
         err.println("Capturing on " + source.interfaceName() + " (" + (bpf.isEmpty() ? "all traffic" : bpf) + ")"
                 + (count != null ? ", " + SniffPipeline.plural(count, "packet") : "")
                 + (duration != null ? ", for " + human(duration) : "") + " — Ctrl-C to stop");
         err.flush();
-        AtomicLong seen = new AtomicLong();
         PacketHandler dissect = pipeline.handler();
-        PacketHandler handler = (frame, ts, data, caplen, origLen) -> {
+        // The dissector runs on its own thread behind a bounded backlog, so a burst is absorbed in memory
+        // instead of overflowing the kernel's capture buffer.
+        DecoupledPacketHandler worker = new DecoupledPacketHandler((frame, ts, data, caplen, origLen) -> {
             if (writer != null) {
                 writer.write(ts, data, caplen, origLen);
             }
             dissect.onPacket(frame, ts, data, caplen, origLen);
+        }, BACKLOG_BYTES);
+        AtomicLong seen = new AtomicLong();
+        PacketHandler handler = (frame, ts, data, caplen, origLen) -> {
+            worker.onPacket(frame, ts, data, caplen, origLen);
             if (count != null && seen.incrementAndGet() >= count) {
                 source.stop();
             }
@@ -136,7 +144,14 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
             if (duration != null) {
                 timer.schedule(source::stop, duration.toMillis(), TimeUnit.MILLISECONDS);
             }
+            // Events show up within a fifth of a second; flushing after every event would cost a write per event.
+            timer.scheduleWithFixedDelay(out::flush, 200, 200, TimeUnit.MILLISECONDS);
             source.run(handler);
+            try {
+                worker.finish(10, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         } finally {
             timer.shutdownNow();
             interrupt.uninstall();
@@ -145,7 +160,9 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         CaptureStats stats = source.stats();
         err.println();
         err.println(pipeline.summary() + " · " + stats.droppedByKernel() + " dropped by the kernel"
-                + (stats.droppedByInterface() > 0 ? ", " + stats.droppedByInterface() + " by the interface" : ""));
+                + (stats.droppedByInterface() > 0 ? ", " + stats.droppedByInterface() + " by the interface" : "")
+                + (worker.dropped() > 0 ? ", " + worker.dropped() + " by analyzer (backlog over "
+                        + (BACKLOG_BYTES >> 20) + " MiB)" : ""));
         if (writer != null) {
             writer.close();
             err.println("written: " + pcapFile + " (open it in Wireshark, or: analyzer read " + pcapFile + ")");

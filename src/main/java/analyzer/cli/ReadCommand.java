@@ -40,7 +40,7 @@ public final class ReadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (FilePacketSource source = FilePacketSource.open(file)) {
-            SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers, null, false);
+            SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers, null);
             CaptureException failure = null;
             try {
                 source.run(pipeline.handler());

@@ -31,10 +31,8 @@ final class SniffPipeline {
 
     /**
      * @param extraSink  also receives every event (a verdict, a test), or null
-     * @param liveOutput flush after each event so people see it as it happens
      */
-    SniffPipeline(int linkType, OutputOptions options, Writer out, boolean layers, EventSink extraSink,
-                  boolean liveOutput) {
+    SniffPipeline(int linkType, OutputOptions options, Writer out, boolean layers, EventSink extraSink) {
         if (!PacketDecoder.supports(linkType)) {
             throw new UserError("cannot decode link type " + linkType + " (supported: Ethernet, Linux cooked SLL and"
                     + " SLL2, BSD loopback, raw IPv4/IPv6)");
@@ -44,13 +42,6 @@ final class SniffPipeline {
         EventSink printer = options.format == OutputOptions.Format.json
                 ? new JsonPrinter(out) : new TextPrinter(out, style, options.hex);
         EventSink sink = extraSink == null ? printer : tee(printer, extraSink);
-        if (liveOutput) {
-            EventSink buffered = sink;
-            sink = event -> {
-                buffered.accept(event);
-                buffered.flush();
-            };
-        }
         this.counter = new EventCounter(sink);
         ConnectionListenerFactory listeners = new Dissector(counter,
                 new DissectorOptions(options.maxBody, DissectorOptions.defaults().maxRawPreview()));
