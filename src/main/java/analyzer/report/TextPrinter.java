@@ -163,10 +163,9 @@ public final class TextPrinter implements EventSink {
             header(t, line.toString());
             return;
         }
+        line.append(grouped(t.length())).append(t.length() == 1 ? " byte" : " bytes");
         if (t.encrypted()) {
-            line.append(grouped(t.length())).append(" bytes  ").append(style.green("🔒 encrypted, unreadable"));
-        } else {
-            line.append(grouped(t.length())).append(" bytes");
+            line.append("  ").append(style.green("🔒 encrypted, unreadable"));
         }
         header(t, line.toString());
     }
