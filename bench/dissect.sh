@@ -20,7 +20,7 @@ done
 for tool in nginx wrk tcpdump tshark java mvn; do
   command -v "$tool" >/dev/null || { echo "bench: $tool not found (apt-get install nginx-light wrk tcpdump tshark)" >&2; exit 2; }
 done
-[[ -f target/analyzer.jar ]] || mvn -q -B -DskipTests package >/dev/null
+./analyzer --version >/dev/null  # builds target/analyzer.jar when needed
 
 work="$(mktemp -d)"
 port=5683
@@ -74,21 +74,21 @@ size=$(stat -c %s "$pcap")
 echo "capture: $packets packets, $((size / 1024 / 1024)) MiB (wrk -t2 -c8 against nginx on 127.0.0.1:$port)"
 
 # 2. Same file, three readers, same run.
-t_analyzer=$(seconds_of java -Xmx256m -jar target/analyzer.jar read "$pcap" --format json --no-summary)
+t_analyzer=$(ANALYZER_JAVA_OPTS=-Xmx256m seconds_of ./analyzer read "$pcap" --format json --no-summary)
 t_tshark=$(seconds_of tshark -r "$pcap" -d tcp.port==$port,http -T fields -e http.request.method -e http.request.uri -e http.response.code)
 t_tcpdump=$(seconds_of tcpdump -nn -A -r "$pcap")
 pps() { echo "$packets / $1" | bc -l | xargs printf '%.0f'; }
-printf '%-34s %8.2f s  %10s packets/s\n' "analyzer read --format json" "$t_analyzer" "$(pps "$t_analyzer")"
+printf '%-34s %8.2f s  %10s packets/s\n' "./analyzer read --format json (-Xmx256m)" "$t_analyzer" "$(pps "$t_analyzer")"
 printf '%-34s %8.2f s  %10s packets/s\n' "tshark -d tcp.port==$port,http -T fields" "$t_tshark" "$(pps "$t_tshark")"
 printf '%-34s %8.2f s  %10s packets/s\n' "tcpdump -nn -A" "$t_tcpdump" "$(pps "$t_tcpdump")"
 printf 'analyzer vs tshark:  %.1fx faster (target >= 20x)\n' "$(echo "$t_tshark / $t_analyzer" | bc -l)"
 printf 'analyzer vs tcpdump: %.1fx faster (target >= 2x)\n' "$(echo "$t_tcpdump / $t_analyzer" | bc -l)"
-requests=$(java -Xmx256m -jar target/analyzer.jar read "$pcap" --format json 2>/dev/null | grep -c '"event":"http.request"' || true)
+requests=$(./analyzer read "$pcap" --format json 2>/dev/null | grep -c '"event":"http.request"' || true)
 echo "analyzer saw $requests HTTP requests in the file"
 
 # 3. Live: analyzer dissects while wrk loads; every request must be accounted for, with zero kernel drops.
 # The capture stops itself (--duration), so nothing here depends on signal delivery to a background job.
-java -jar target/analyzer.jar capture --port $port --format json --duration $((live_seconds + 8))s \
+./analyzer capture --port $port --format json --duration $((live_seconds + 8))s \
   > "$work/live.jsonl" 2> "$work/live.err" &
 cap_pid=$!
 sleep 3
