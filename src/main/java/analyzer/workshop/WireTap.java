@@ -1,0 +1,130 @@
+package analyzer.workshop;
+
+import analyzer.capture.CaptureException;
+import analyzer.capture.LiveCaptureOptions;
+import analyzer.capture.LivePacketSource;
+import analyzer.capture.PcapWriter;
+import analyzer.dissect.Dissector;
+import analyzer.dissect.DissectorOptions;
+import analyzer.dissect.Event;
+import analyzer.flow.ConnectionListenerFactory;
+import analyzer.flow.ReassemblyLimits;
+import analyzer.flow.TcpPipeline;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * The eavesdropper on the wire during one demo stage: a live loopback capture of the stage's ports, run on its own
+ * thread, whose events are kept for the scoreboard (and whose packets go to a pcap when recording).
+ */
+public final class WireTap implements AutoCloseable {
+
+    /** libpcap hands over buffered frames every 50 ms; wait a few rounds so the last exchange is in. */
+    private static final long SETTLE_MILLIS = 300;
+
+    private final LivePacketSource source;
+    private final PcapWriter writer;
+    private final TcpPipeline pipeline;
+    private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
+    private final Thread thread;
+    private volatile CaptureException failure;
+    private boolean stopped;
+    private boolean closed;
+
+    private WireTap(LivePacketSource source, PcapWriter writer, UnaryOperator<ConnectionListenerFactory> tee) {
+        this.source = source;
+        this.writer = writer;
+        ConnectionListenerFactory dissector = new Dissector(events::add, DissectorOptions.defaults());
+        this.pipeline = new TcpPipeline(source.linkType(), tee.apply(dissector), ReassemblyLimits.defaults());
+        this.thread = new Thread(this::run, "demo-wiretap");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Starts capturing TCP on the given loopback ports.
+     *
+     * @param record where to write the stage's pcap, or null
+     * @param tee    wraps the dissector, to see the reassembled bytes as well (identity when not needed)
+     */
+    public static WireTap start(List<Integer> ports, Path record, UnaryOperator<ConnectionListenerFactory> tee)
+            throws CaptureException {
+        StringBuilder filter = new StringBuilder();
+        for (int port : ports) {
+            filter.append(filter.length() > 0 ? " or " : "").append("tcp port ").append(port);
+        }
+        LivePacketSource source = LivePacketSource.open(LiveCaptureOptions.loopback(filter.toString()));
+        PcapWriter writer = null;
+        try {
+            writer = record == null ? null
+                    : PcapWriter.create(record, source.linkType(), LiveCaptureOptions.DEFAULT_SNAPLEN);
+            WireTap tap = new WireTap(source, writer, tee);
+            tap.thread.start();
+            return tap;
+        } catch (CaptureException | RuntimeException e) {
+            source.close();
+            if (writer != null) {
+                writer.close();
+            }
+            throw e;
+        }
+    }
+
+    private void run() {
+        try {
+            source.run((frame, ts, data, caplen, origLen) -> {
+                if (writer != null) {
+                    writer.write(ts, data, caplen, origLen);
+                }
+                pipeline.onPacket(frame, ts, data, caplen, origLen);
+            });
+        } catch (CaptureException e) {
+            failure = e;
+        }
+    }
+
+    /** Lets the last packets arrive, stops, closes every stream and returns all the events seen. */
+    public List<Event> stop() throws CaptureException {
+        if (!stopped) {
+            stopped = true;
+            try {
+                Thread.sleep(SETTLE_MILLIS);
+                source.stop();
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            pipeline.finish();
+            close();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        synchronized (events) {
+            return List.copyOf(events);
+        }
+    }
+
+    public long packets() {
+        return pipeline.packets();
+    }
+
+    public Path file() {
+        return writer == null ? null : writer.file();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        source.stop();
+        source.close();
+        if (writer != null) {
+            writer.close();
+        }
+    }
+}
