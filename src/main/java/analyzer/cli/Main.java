@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
         subcommands = {
             CaptureCommand.class,
             ReadCommand.class,
+            KeyCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit codes: 0 ok · 1 check failed (plaintext seen, certificate rejected) · 2 usage or input error"
