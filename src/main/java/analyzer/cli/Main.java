@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
         subcommands = {
             CaptureCommand.class,
             ReadCommand.class,
+            CheckCommand.class,
             KeyCommand.class,
             CommandLine.HelpCommand.class,
         },

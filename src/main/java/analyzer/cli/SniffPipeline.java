@@ -17,6 +17,7 @@ import analyzer.report.TextPrinter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.util.function.UnaryOperator;
 
 /**
  * The sniffer's chain for one run, as the design draws it: frames → TCP streams → dissector → printer.
@@ -33,19 +34,28 @@ final class SniffPipeline {
      * @param extraSink  also receives every event (a verdict, a test), or null
      */
     SniffPipeline(int linkType, OutputOptions options, Writer out, boolean layers, EventSink extraSink) {
+        this(linkType, options, true, out, layers, extraSink, UnaryOperator.identity());
+    }
+
+    /**
+     * @param print  whether events are printed (check prints only its verdict unless --show)
+     * @param wrap   decorates the dissector, to see every connection and its reassembled bytes
+     */
+    SniffPipeline(int linkType, OutputOptions options, boolean print, Writer out, boolean layers,
+                  EventSink extraSink, UnaryOperator<ConnectionListenerFactory> wrap) {
         if (!PacketDecoder.supports(linkType)) {
             throw new UserError("cannot decode link type " + linkType + " (supported: Ethernet, Linux cooked SLL and"
                     + " SLL2, BSD loopback, raw IPv4/IPv6)");
         }
         this.out = out;
         Style style = options.style();
-        EventSink printer = options.format == OutputOptions.Format.json
-                ? new JsonPrinter(out) : new TextPrinter(out, style, options.hex);
+        EventSink printer = !print ? event -> { }
+                : options.format == OutputOptions.Format.json ? new JsonPrinter(out) : new TextPrinter(out, style, options.hex);
         EventSink sink = extraSink == null ? printer : tee(printer, extraSink);
         this.counter = new EventCounter(sink);
-        ConnectionListenerFactory listeners = new Dissector(counter,
-                new DissectorOptions(options.maxBody, DissectorOptions.defaults().maxRawPreview()));
-        if (options.hex && options.format == OutputOptions.Format.text) {
+        ConnectionListenerFactory listeners = wrap.apply(new Dissector(counter,
+                new DissectorOptions(options.maxBody, DissectorOptions.defaults().maxRawPreview())));
+        if (print && options.hex && options.format == OutputOptions.Format.text) {
             listeners = new PayloadHexDumper(listeners, out, style);
         }
         this.tcp = new TcpPipeline(linkType, listeners, ReassemblyLimits.defaults());

@@ -44,6 +44,7 @@ public final class JsonPrinter implements EventSink {
                     .field("http.request.uri", r.uri())
                     .field("http.request.version", r.version());
             headersAndBody(r.headers(), r.body());
+            leaks(Leaks.of(r));
         } else if (event instanceof HttpResponseSeen r) {
             common("http.response", r);
             json.field("http.response.version", r.version())
@@ -57,6 +58,7 @@ public final class JsonPrinter implements EventSink {
                 json.field("http.time_us", r.timestampMicros() - r.requestTimestampMicros());
             }
             headersAndBody(r.headers(), r.body());
+            leaks(Leaks.of(r));
         } else if (event instanceof HttpMalformed m) {
             common("http.malformed", m);
             json.field("http.malformed.reason", m.reason());
@@ -113,6 +115,18 @@ public final class JsonPrinter implements EventSink {
         }
         json.endArray();
         json.field("seen_by", frames.isEmpty() ? "proxy" : "wire");
+    }
+
+    /** Only present when something leaked: "analyzer.leaks": [{"kind":"credentials","detail":"password=wo…"}]. */
+    private void leaks(List<Leaks.Leak> leaks) {
+        if (leaks.isEmpty()) {
+            return;
+        }
+        json.beginArray("analyzer.leaks");
+        for (Leaks.Leak leak : leaks) {
+            json.beginObjectElement().field("kind", leak.kind().label()).field("detail", leak.detail()).end();
+        }
+        json.endArray();
     }
 
     private void headersAndBody(List<HttpHeader> headers, HttpBody body) {

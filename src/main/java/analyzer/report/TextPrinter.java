@@ -74,6 +74,7 @@ public final class TextPrinter implements EventSink {
         header(r, style.bold("HTTP request"));
         sb.append(INDENT).append(style.bold(r.method() + " " + r.uri() + " " + r.version())).append('\n');
         headersAndBody(r.headers(), r.body());
+        leaks(Leaks.of(r));
         sb.append(INDENT).append(style.yellow("⚠ readable by anyone on the path")).append("\n\n");
     }
 
@@ -88,7 +89,15 @@ public final class TextPrinter implements EventSink {
         header(r, title.toString());
         sb.append(INDENT).append(style.bold(r.version() + " " + r.code() + " " + r.phrase())).append('\n');
         headersAndBody(r.headers(), r.body());
+        leaks(Leaks.of(r));
         sb.append(INDENT).append(style.yellow("⚠ readable by anyone on the path")).append("\n\n");
+    }
+
+    /** Credentials and session tokens are what a thief takes first: say so under the message. */
+    private void leaks(List<Leaks.Leak> leaks) {
+        for (Leaks.Leak leak : leaks) {
+            sb.append(INDENT).append(style.red("⚠ " + leak.kind().label() + " in clear: " + leak.detail())).append('\n');
+        }
     }
 
     private void headersAndBody(List<HttpHeader> headers, HttpBody body) {

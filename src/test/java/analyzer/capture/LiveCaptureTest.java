@@ -72,22 +72,9 @@ class LiveCaptureTest {
         }
     }
 
-    private static HttpServer plainServer() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            byte[] body = SECRET.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/plain");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
-        return server;
-    }
-
     @Test
     void plainHttpIsShownFieldByFieldWithTheSecret() throws Exception {
-        HttpServer server = plainServer();
+        HttpServer server = TestServers.plain(SECRET);
         int port = server.getAddress().getPort();
         Path pcap = dir.resolve("live.pcap");
         try {
@@ -124,15 +111,7 @@ class LiveCaptureTest {
     @Test
     void httpsShowsOnlyTlsRecordsAndNeverTheSecret() throws Exception {
         TestTls tls = new TestTls();
-        HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(tls.server));
-        server.createContext("/", exchange -> {
-            byte[] body = SECRET.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
+        HttpsServer server = TestServers.tls(tls, SECRET);
         int port = server.getAddress().getPort();
         try {
             Capture capture = new Capture("capture", "--port", String.valueOf(port), "--duration", "4s",

@@ -18,12 +18,12 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A self-signed localhost certificate and the SSLContexts that serve and trust it, for capture tests. */
-final class TestTls {
+public final class TestTls {
 
-    final SSLContext server;
-    final SSLContext client;
+    public final SSLContext server;
+    public final SSLContext client;
 
-    TestTls() throws Exception {
+    public TestTls() throws Exception {
         KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
         gen.initialize(256);
         KeyPair keys = gen.generateKeyPair();

@@ -1,0 +1,233 @@
+package analyzer.cli;
+
+import analyzer.capture.CaptureException;
+import analyzer.capture.FilePacketSource;
+import analyzer.capture.LiveCaptureOptions;
+import analyzer.capture.LivePacketSource;
+import analyzer.probe.ServiceProbe;
+import analyzer.report.EncryptionVerdict;
+import analyzer.report.JsonWriter;
+import analyzer.report.Style;
+import analyzer.report.VerdictPrinter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "check", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Does this service really encrypt its traffic? Watches live traffic (or reads a capture)",
+            "and judges every connection: readable on the wire, or TLS.",
+            "Exit 0 ENCRYPTED (every connection with data was TLS) · 1 NOT ENCRYPTED (plaintext seen, or data",
+            "that is neither TLS nor readable) · 2 usage error · 3 nothing captured (a check cannot pass empty)."},
+        footer = {"", "Examples:",
+            "  analyzer check --port 5683 --duration 20 --secret 'fluffy tail'",
+            "  analyzer check --read captures/https-secret.pcap",
+            "  analyzer check --port 8443 --probe localhost:8443 --cacert ca.pem"})
+public final class CheckCommand implements Callable<Integer> {
+
+    @Mixin
+    CaptureTarget target;
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "TIME", converter = Durations.class, defaultValue = "30s",
+            description = "How long to watch live traffic (default: ${DEFAULT-VALUE}); Ctrl-C ends early.")
+    Duration duration;
+
+    @Option(names = {"-r", "--read"}, paramLabel = "FILE", description = "Judge a pcap or pcapng file instead.")
+    Path read;
+
+    @Option(names = {"-s", "--secret"}, paramLabel = "TEXT",
+            description = "Text that must never appear in clear (searched in every reassembled byte); repeatable.")
+    List<String> secrets = new ArrayList<>();
+
+    @Option(names = "--probe", paramLabel = "HOST:PORT",
+            description = "Also connect to the service: does it answer plaintext HTTP, which TLS versions does it"
+                    + " accept, does its certificate verify?")
+    String probe;
+
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "With --probe: verify the certificate against this CA only (default: the JDK's trust store).")
+    Path cacert;
+
+    @Option(names = "--show", description = "Also print every event, as 'capture' does.")
+    boolean show;
+
+    @Mixin
+    OutputOptions output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        output.validate();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        for (String s : secrets) {
+            if (s.isEmpty()) {
+                throw new UserError("--secret is empty; give the text that must not appear in clear");
+            }
+        }
+        boolean live = target.given();
+        if (read != null && live) {
+            throw new UserError("give either --read FILE or --port/--filter (live), not both");
+        }
+        if (read == null && !live && probe == null) {
+            throw new UserError("nothing to check: give --port PORT (live), --read FILE or --probe HOST:PORT",
+                    "Try 'analyzer check --help'.");
+        }
+        if (cacert != null && probe == null) {
+            throw new UserError("--cacert is used by --probe; add --probe HOST:PORT");
+        }
+        if (cacert != null && !Files.isReadable(cacert)) {
+            throw new UserError("cannot read --cacert " + cacert);
+        }
+        if (duration.isZero() || duration.isNegative()) {
+            throw new UserError("--duration must be positive");
+        }
+        HostPort target = probe == null ? null : HostPort.parse("--probe", probe);
+
+        int code = ExitCodes.OK;
+        if (read != null || live) {
+            EncryptionVerdict verdict = new EncryptionVerdict(secrets);
+            String source = read != null ? judgeFile(verdict, out) : judgeLive(verdict, out, err);
+            Style style = output.style();
+            out.print(output.format == OutputOptions.Format.json ? VerdictPrinter.json(verdict, source)
+                    : VerdictPrinter.text(verdict, source, style));
+            code = verdict.verdict().exitCode();
+        }
+        if (target != null) {
+            // Run after the capture so the probe's own plaintext request is not judged as the service's traffic.
+            int probeCode = probe(target, out);
+            boolean judgedTraffic = read != null || live;
+            if (!judgedTraffic || probeCode == ExitCodes.CHECK_FAILED) {
+                code = judgedTraffic && code == ExitCodes.CHECK_FAILED ? code : probeCode;
+            }
+        }
+        out.flush();
+        return code;
+    }
+
+    private String judgeFile(EncryptionVerdict verdict, PrintWriter out) {
+        try (FilePacketSource source = FilePacketSource.open(read)) {
+            SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, show, out, false, verdict,
+                    verdict::wrap);
+            CaptureException failure = null;
+            try {
+                source.run(pipeline.handler());
+            } catch (CaptureException e) {
+                failure = e;
+            }
+            pipeline.finish();
+            if (failure != null) {
+                // Judging half a file would be a guess: say what broke instead of a verdict.
+                throw Errors.of(failure);
+            }
+            return read.toString();
+        } catch (CaptureException e) {
+            throw Errors.of(e);
+        }
+    }
+
+    private String judgeLive(EncryptionVerdict verdict, PrintWriter out, PrintWriter err) {
+        String bpf = target.bpf();
+        try (LivePacketSource source = LivePacketSource.open(
+                new LiveCaptureOptions(target.interfaceName, bpf, 262144, 32 * 1024 * 1024))) {
+            SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, show, out, false, verdict,
+                    verdict::wrap);
+            err.println("Checking " + source.interfaceName() + " (" + bpf + ") for " + LiveRun.human(duration)
+                    + " — use the service now; Ctrl-C ends early");
+            err.flush();
+            long dropped = LiveRun.run(source, pipeline.handler(), null, duration, show ? out::flush : null);
+            pipeline.finish();
+            long kernel = source.stats().droppedByKernel();
+            if (kernel + dropped > 0) {
+                err.println("note: " + (kernel + dropped) + " packets were dropped; the verdict covers what was seen");
+            }
+            return source.interfaceName() + " (" + bpf + ") for " + LiveRun.human(duration) + ", "
+                    + SniffPipeline.plural(pipeline.tcp().packets(), "packet");
+        } catch (CaptureException e) {
+            throw Errors.of(e);
+        }
+    }
+
+    /** @return 1 if the probe found a weakness, 3 if nothing answered, else 0 */
+    private int probe(HostPort target, PrintWriter out) {
+        List<ServiceProbe.Result> results;
+        try {
+            results = new ServiceProbe(target.host(), target.port(), 3000).run(cacert);
+        } catch (IOException e) {
+            String msg = "cannot connect to " + target + ": " + (e.getMessage() == null ? e : e.getMessage());
+            if (output.format == OutputOptions.Format.json) {
+                StringBuilder sb = new StringBuilder();
+                new JsonWriter(sb).begin().field("event", "check.probe").field("target", target.toString())
+                        .field("error", msg).end();
+                out.println(sb);
+            } else {
+                out.println("probe  " + msg);
+            }
+            return ExitCodes.NOTHING_SEEN;
+        }
+        boolean bad = results.stream().anyMatch(ServiceProbe.Result::bad);
+        if (output.format == OutputOptions.Format.json) {
+            StringBuilder sb = new StringBuilder();
+            JsonWriter json = new JsonWriter(sb).begin().field("event", "check.probe")
+                    .field("target", target.toString()).field("weak", bad).beginArray("results");
+            for (ServiceProbe.Result r : results) {
+                json.beginObjectElement().field("what", r.what()).field("answer", r.answer()).field("bad", r.bad())
+                        .end();
+            }
+            json.endArray().end();
+            out.println(sb);
+        } else {
+            Style style = output.style();
+            out.println();
+            out.println(style.bold("probe " + target));
+            for (ServiceProbe.Result r : results) {
+                StringBuilder line = new StringBuilder("    ").append(r.what());
+                while (line.length() < 40) {
+                    line.append(' ');
+                }
+                out.println(line + (r.bad() ? style.red(r.answer()) : r.answer()));
+            }
+        }
+        return bad ? ExitCodes.CHECK_FAILED : ExitCodes.OK;
+    }
+
+    /** HOST:PORT, with [::1]:PORT for IPv6. */
+    record HostPort(String host, int port) {
+        static HostPort parse(String option, String text) {
+            int colon = text.lastIndexOf(':');
+            if (colon <= 0 || colon == text.length() - 1) {
+                throw new UserError(option + " wants HOST:PORT, e.g. localhost:5683, not '" + text + "'");
+            }
+            String host = text.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(text.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new UserError(option + ": the port in '" + text + "' is not a number");
+            }
+            if (port < 1 || port > 65535) {
+                throw new UserError(option + ": port must be between 1 and 65535, not " + port);
+            }
+            return new HostPort(host, port);
+        }
+
+        @Override
+        public String toString() {
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package analyzer.report;
+
+import analyzer.dissect.Event;
+import analyzer.dissect.EventSink;
+import analyzer.dissect.Frames;
+import analyzer.dissect.HttpMalformed;
+import analyzer.dissect.HttpRequestSeen;
+import analyzer.dissect.HttpResponseSeen;
+import analyzer.dissect.RawDataSeen;
+import analyzer.dissect.TlsHandshake;
+import analyzer.dissect.TlsNames;
+import analyzer.dissect.TlsRecordSeen;
+import analyzer.flow.ConnectionListener;
+import analyzer.flow.ConnectionListenerFactory;
+import analyzer.flow.Direction;
+import analyzer.flow.Flow;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Answers "does this service really encrypt its traffic?" from what the dissector saw: per connection, whether it
+ * was readable (plaintext HTTP, readable text, or a secret found in its bytes) or TLS, and what leaked; overall,
+ * one of {@link Verdict}. Fed by {@link #wrap} (to see every connection and its raw bytes) and as an
+ * {@link EventSink}. Not thread-safe: fed by the one pipeline thread.
+ */
+public final class EncryptionVerdict implements EventSink {
+
+    /** The answer and the exit code a CI job acts on. */
+    public enum Verdict {
+        ENCRYPTED(0, "ENCRYPTED"),
+        NOT_ENCRYPTED(1, "NOT ENCRYPTED"),
+        /** Data that is neither TLS nor readable: we cannot vouch for it. */
+        UNVERIFIED(1, "NOT VERIFIED"),
+        NOTHING(3, "NOTHING TO JUDGE");
+
+        private final int exitCode;
+        private final String label;
+
+        Verdict(int exitCode, String label) {
+            this.exitCode = exitCode;
+            this.label = label;
+        }
+
+        public int exitCode() {
+            return exitCode;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** A readable item on one connection, with the frames it came from. */
+    public record Finding(String kind, String detail, Frames frames) {
+    }
+
+    private static final double READABLE_SHARE = 0.9;
+
+    private final List<String> secrets;
+    private final Map<Integer, FlowState> flows = new LinkedHashMap<>();
+
+    /** @param secrets texts to search for in every reassembled byte (--secret); may be empty */
+    public EncryptionVerdict(List<String> secrets) {
+        this.secrets = List.copyOf(secrets);
+    }
+
+    /** Wraps the dissector so every connection is counted and its bytes searched for the secrets. */
+    public ConnectionListenerFactory wrap(ConnectionListenerFactory dissector) {
+        ConnectionListenerFactory counting = (flow, frame, ts) -> {
+            ConnectionListener inner = dissector.open(flow, frame, ts);
+            FlowState state = state(flow);
+            return new ConnectionListener() {
+                @Override
+                public void onData(Direction d, byte[] data, int offset, int length, long f, long t) {
+                    state.bytes[d.ordinal()] += length;
+                    inner.onData(d, data, offset, length, f, t);
+                }
+
+                @Override
+                public void onGap(Direction d, long missing, long f, long t) {
+                    inner.onGap(d, missing, f, t);
+                }
+
+                @Override
+                public void onClose(CloseReason reason, long f, long t) {
+                    inner.onClose(reason, f, t);
+                }
+            };
+        };
+        return secrets.isEmpty() ? counting : new SecretScanner(counting, secrets, this::secretFound);
+    }
+
+    private void secretFound(Flow flow, Direction direction, String secret, long frame) {
+        String side = direction == Direction.CLIENT_TO_SERVER ? "the client's bytes" : "the server's bytes";
+        state(flow).secret(new Finding("secret", "\"" + secret + "\" in " + side, Frames.of(frame)));
+    }
+
+    private FlowState state(Flow flow) {
+        return flows.computeIfAbsent(flow.id(), id -> new FlowState(flow));
+    }
+
+    @Override
+    public void accept(Event event) {
+        FlowState s = state(event.flow());
+        if (event instanceof HttpRequestSeen r) {
+            s.http = true;
+            s.requests.add(new Finding("request", r.method() + " " + r.uri(), r.frames()));
+            for (Leaks.Leak leak : Leaks.of(r)) {
+                s.findings.add(new Finding(leak.kind().label(), r.method() + " " + r.uri() + "  " + leak.detail(),
+                        r.frames()));
+            }
+            bodySecrets(s, r.body(), "request body", r.frames());
+        } else if (event instanceof HttpResponseSeen r) {
+            s.http = true;
+            for (Leaks.Leak leak : Leaks.of(r)) {
+                s.findings.add(new Finding(leak.kind().label(), leak.detail(), r.frames()));
+            }
+            bodySecrets(s, r.body(), "response body", r.frames());
+        } else if (event instanceof HttpMalformed) {
+            s.http = true;
+        } else if (event instanceof TlsRecordSeen t) {
+            s.tls(t);
+        } else if (event instanceof RawDataSeen d) {
+            if (readable(d.preview())) {
+                s.readableRaw += d.length();
+                if (s.rawSample == null) {
+                    s.rawSample = new Finding("readable", sample(d.preview()), d.frames());
+                }
+            } else {
+                s.binaryRaw += d.length();
+            }
+        }
+    }
+
+    /** A compressed body hides the secret from the byte scan; the dissector's decoded body does not. */
+    private void bodySecrets(FlowState s, analyzer.dissect.HttpBody body, String where, Frames frames) {
+        if (body.contentEncoding() == null) {
+            return;
+        }
+        for (String secret : secrets) {
+            if (Leaks.bodyContains(body, secret.getBytes(StandardCharsets.UTF_8))) {
+                s.secret(new Finding("secret", "\"" + secret + "\" in " + where + " (" + body.contentEncoding()
+                        + "-decoded)", frames));
+            }
+        }
+    }
+
+    static boolean readable(byte[] bytes) {
+        if (bytes.length == 0) {
+            return false;
+        }
+        int printable = 0;
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            if ((c >= 0x20 && c < 0x7f) || c == '\r' || c == '\n' || c == '\t' || c >= 0xc2) {
+                printable++;
+            }
+        }
+        return printable >= READABLE_SHARE * bytes.length;
+    }
+
+    private static String sample(byte[] preview) {
+        String s = new String(preview, 0, Math.min(preview.length, 40), StandardCharsets.UTF_8)
+                .replaceAll("[\\r\\n\\t]+", " ").strip();
+        return "\"" + s + (preview.length > 40 ? "…" : "") + "\"";
+    }
+
+    /** The overall verdict. */
+    public Verdict verdict() {
+        boolean anyData = false;
+        boolean unverified = false;
+        for (FlowState s : flows.values()) {
+            switch (s.kind()) {
+                case READABLE -> {
+                    return Verdict.NOT_ENCRYPTED;
+                }
+                case UNKNOWN -> unverified = true;
+                case TLS -> anyData = true;
+                case EMPTY -> { }
+            }
+        }
+        if (unverified) {
+            return Verdict.UNVERIFIED;
+        }
+        return anyData ? Verdict.ENCRYPTED : Verdict.NOTHING;
+    }
+
+    public int connections() {
+        return flows.size();
+    }
+
+    /** Per connection: its kind and what was found (readable items, or TLS parameters and warnings). */
+    public List<FlowReport> flows() {
+        List<FlowReport> list = new ArrayList<>();
+        for (FlowState s : flows.values()) {
+            list.add(s.report());
+        }
+        return list;
+    }
+
+    /** What one connection was. */
+    public enum FlowKind { READABLE, TLS, UNKNOWN, EMPTY }
+
+    /**
+     * @param summary  one line: "plaintext HTTP", "TLS 1.3, TLS_AES_128_GCM_SHA256, SNI localhost", …
+     * @param findings readable items (requests, credentials, sessions, secrets) or TLS warnings
+     */
+    public record FlowReport(Flow flow, FlowKind kind, String summary, List<Finding> findings, List<String> warnings,
+                             long clientBytes, long serverBytes) {
+    }
+
+    private static final class FlowState {
+        final Flow flow;
+        final long[] bytes = new long[2];
+        boolean http;
+        long readableRaw;
+        long binaryRaw;
+        Finding rawSample;
+        final List<Finding> requests = new ArrayList<>();
+        final List<Finding> findings = new ArrayList<>();
+        final List<Finding> secretFindings = new ArrayList<>();
+        final Set<String> secretKeys = new LinkedHashSet<>();
+        int tlsRecords;
+        String sni;
+        int version = -1;
+        int cipher = -1;
+        final List<String> warnings = new ArrayList<>();
+
+        FlowState(Flow flow) {
+            this.flow = flow;
+        }
+
+        void secret(Finding f) {
+            // One line per secret and place; frames of repeated occurrences are not worth a line each.
+            if (secretKeys.add(f.detail()) && secretFindings.size() < 20) {
+                secretFindings.add(f);
+            }
+        }
+
+        void tls(TlsRecordSeen t) {
+            tlsRecords++;
+            for (TlsHandshake h : t.handshakes()) {
+                if (h instanceof TlsHandshake.ClientHello ch && ch.serverName() != null) {
+                    sni = ch.serverName();
+                } else if (h instanceof TlsHandshake.ServerHello sh) {
+                    version = sh.selectedVersion();
+                    cipher = sh.cipherSuite();
+                    if (version < 0x0303) {
+                        warnings.add("old protocol " + TlsNames.version(version) + " (use TLS 1.2 or 1.3)");
+                    }
+                }
+            }
+            if (t.alert() != null && t.alert().level() == 2) {
+                String from = t.direction() == Direction.CLIENT_TO_SERVER ? "client" : "server";
+                warnings.add("handshake alert from the " + from + ": fatal "
+                        + TlsNames.alertDescription(t.alert().description()) + " (frame " + t.frames().first() + ")");
+            }
+        }
+
+        FlowKind kind() {
+            if (http || readableRaw > 0 || !secretFindings.isEmpty()) {
+                return FlowKind.READABLE;
+            }
+            if (binaryRaw > 0) {
+                return FlowKind.UNKNOWN;
+            }
+            if (tlsRecords > 0) {
+                return FlowKind.TLS;
+            }
+            return FlowKind.EMPTY;
+        }
+
+        FlowReport report() {
+            FlowKind kind = kind();
+            List<Finding> all = new ArrayList<>();
+            String summary;
+            switch (kind) {
+                case READABLE -> {
+                    summary = http ? "plaintext HTTP" : readableRaw > 0 ? "readable text, neither HTTP nor TLS"
+                            : tlsRecords > 0 ? "TLS, yet the secret appears in clear" : "a secret in clear";
+                    if (!requests.isEmpty()) {
+                        all.add(requestSummary());
+                    }
+                    all.addAll(findings);
+                    if (rawSample != null) {
+                        all.add(rawSample);
+                    }
+                    all.addAll(secretFindings);
+                }
+                case TLS -> {
+                    StringBuilder sb = new StringBuilder(version > 0 ? TlsNames.version(version) : "TLS");
+                    if (cipher >= 0) {
+                        sb.append(", ").append(TlsNames.cipherSuite(cipher));
+                    }
+                    if (sni != null) {
+                        sb.append(", SNI ").append(sni);
+                    }
+                    if (version < 0) {
+                        sb.append(", handshake not completed");
+                    }
+                    summary = sb.toString();
+                }
+                case UNKNOWN -> summary = binaryRaw + " bytes that are neither TLS nor readable text";
+                default -> summary = "no data";
+            }
+            return new FlowReport(flow, kind, summary, all, List.copyOf(warnings), bytes[0], bytes[1]);
+        }
+
+        private Finding requestSummary() {
+            StringBuilder sb = new StringBuilder();
+            sb.append(requests.size()).append(requests.size() == 1 ? " HTTP request" : " HTTP requests")
+                    .append(" in clear (");
+            long[] frames = new long[Math.min(requests.size(), 8)];
+            for (int i = 0; i < requests.size() && i < 8; i++) {
+                sb.append(i > 0 ? ", " : "").append(requests.get(i).detail());
+                frames[i] = requests.get(i).frames().first();
+            }
+            if (requests.size() > 8) {
+                sb.append(", …");
+            }
+            sb.append(')');
+            return new Finding("requests", sb.toString(), Frames.of(frames));
+        }
+    }
+
+    /** Lower-case key for JSON: "not_encrypted". */
+    public static String key(Verdict v) {
+        return v.name().toLowerCase(Locale.ROOT);
+    }
+}
