@@ -1,0 +1,23 @@
+package analyzer.pki;
+
+import java.util.List;
+import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/**
+ * What a certificate signing request asks for, for {@code analyzer pki show}.
+ *
+ * @param signatureValid whether the CSR is signed by the key it carries, i.e. unaltered since it was made
+ */
+public record RequestSummary(String subject, List<String> subjectAltNames, String publicKey,
+        String signatureAlgorithm, boolean signatureValid) {
+
+    public static RequestSummary describe(PKCS10CertificationRequest csr) {
+        return new RequestSummary(
+                DistinguishedNames.format(csr.getSubject()),
+                SubjectAltNames.of(csr.getRequestedExtensions()),
+                CertificateSummary.describeKey(csr.getSubjectPublicKeyInfo()),
+                new DefaultAlgorithmNameFinder().getAlgorithmName(csr.getSignatureAlgorithm()),
+                CertificateRequests.signatureVerifies(csr));
+    }
+}
