@@ -201,33 +201,4 @@ public final class CheckCommand implements Callable<Integer> {
         }
         return bad ? ExitCodes.CHECK_FAILED : ExitCodes.OK;
     }
-
-    /** HOST:PORT, with [::1]:PORT for IPv6. */
-    record HostPort(String host, int port) {
-        static HostPort parse(String option, String text) {
-            int colon = text.lastIndexOf(':');
-            if (colon <= 0 || colon == text.length() - 1) {
-                throw new UserError(option + " wants HOST:PORT, e.g. localhost:5683, not '" + text + "'");
-            }
-            String host = text.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            int port;
-            try {
-                port = Integer.parseInt(text.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new UserError(option + ": the port in '" + text + "' is not a number");
-            }
-            if (port < 1 || port > 65535) {
-                throw new UserError(option + ": port must be between 1 and 65535, not " + port);
-            }
-            return new HostPort(host, port);
-        }
-
-        @Override
-        public String toString() {
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
-        }
-    }
 }

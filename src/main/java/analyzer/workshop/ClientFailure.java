@@ -116,7 +116,8 @@ public final class ClientFailure extends Exception {
                 null);
     }
 
-    static ClientFailure status(URI url, ClientResponse response) {
+    /** The failure of a request answered with an error status; the hint quotes the first line of the body. */
+    public static ClientFailure status(URI url, ClientResponse response) {
         String body = response.text().strip();
         int eol = body.indexOf('\n');
         String first = eol < 0 ? body : body.substring(0, eol);
