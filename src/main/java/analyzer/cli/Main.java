@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
             CheckCommand.class,
             KeyCommand.class,
             ClientCommand.class,
+            PkiCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit codes: 0 ok · 1 check failed (plaintext seen, certificate rejected) · 2 usage or input error"

@@ -158,6 +158,26 @@ public final class Pem {
         throw new PkiException(file + " holds no certificate signing request" + whatItHolds(objects));
     }
 
+    /** What a PEM file holds, judged by its first block. */
+    public enum Kind { CERTIFICATE, CSR, PRIVATE_KEY, OTHER }
+
+    /** What the file holds: its first PEM block's kind; a DER file counts as a certificate. */
+    public static Kind kindOf(Path file) throws PkiException {
+        byte[] bytes = readBytes(file);
+        List<Object> objects = parse(file, bytes);
+        if (objects.isEmpty()) {
+            return bytes.length > 0 && bytes[0] == 0x30 ? Kind.CERTIFICATE : Kind.OTHER;
+        }
+        Object first = objects.get(0);
+        if (first instanceof X509CertificateHolder) {
+            return Kind.CERTIFICATE;
+        }
+        if (first instanceof PKCS10CertificationRequest) {
+            return Kind.CSR;
+        }
+        return isPrivateKey(first) ? Kind.PRIVATE_KEY : Kind.OTHER;
+    }
+
     /** Whether the private key in a PEM file is encrypted, i.e. whether reading it needs a passphrase. */
     public static boolean isEncryptedPrivateKey(Path file) throws PkiException {
         for (Object object : parse(file, readBytes(file))) {
@@ -231,8 +251,7 @@ public final class Pem {
             kind = "a certificate";
         } else if (first instanceof PKCS10CertificationRequest) {
             kind = "a certificate signing request";
-        } else if (first instanceof PrivateKeyInfo || first instanceof PEMKeyPair
-                || first instanceof PKCS8EncryptedPrivateKeyInfo || first instanceof PEMEncryptedKeyPair) {
+        } else if (isPrivateKey(first)) {
             kind = "a private key";
         } else if (first instanceof org.bouncycastle.asn1.x509.SubjectPublicKeyInfo) {
             kind = "a bare public key";
@@ -240,6 +259,11 @@ public final class Pem {
             kind = "something else";
         }
         return " (it holds " + kind + ")";
+    }
+
+    private static boolean isPrivateKey(Object object) {
+        return object instanceof PrivateKeyInfo || object instanceof PEMKeyPair
+                || object instanceof PKCS8EncryptedPrivateKeyInfo || object instanceof PEMEncryptedKeyPair;
     }
 
     private static List<Object> parse(Path file, byte[] bytes) throws PkiException {

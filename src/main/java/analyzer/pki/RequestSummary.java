@@ -17,7 +17,8 @@ public record RequestSummary(String subject, List<String> subjectAltNames, Strin
                 DistinguishedNames.format(csr.getSubject()),
                 SubjectAltNames.of(csr.getRequestedExtensions()),
                 CertificateSummary.describeKey(csr.getSubjectPublicKeyInfo()),
-                new DefaultAlgorithmNameFinder().getAlgorithmName(csr.getSignatureAlgorithm()),
+                // The JDK's spelling (SHA256withRSA), as certificates report theirs, not BouncyCastle's SHA256WITHRSA.
+                new DefaultAlgorithmNameFinder().getAlgorithmName(csr.getSignatureAlgorithm()).replace("WITH", "with"),
                 CertificateRequests.signatureVerifies(csr));
     }
 }
