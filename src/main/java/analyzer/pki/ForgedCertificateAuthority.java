@@ -45,9 +45,9 @@ public final class ForgedCertificateAuthority {
 
     private final CertificateAuthority ca;
     private final KeyPair leafKeys = KeyType.EC.generate();
-    private final Map<String, ForgedLeaf> cache = new LinkedHashMap<>(CACHE_SIZE * 2, 0.75f, true) {
+    private final Map<String, Cached> cache = new LinkedHashMap<>(CACHE_SIZE * 2, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ForgedLeaf> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
             return size() > CACHE_SIZE;
         }
     };
@@ -64,7 +64,7 @@ public final class ForgedCertificateAuthority {
         boolean hasCertificate = Files.exists(certificate);
         boolean hasKey = Files.exists(key);
         if (hasCertificate && hasKey) {
-            return new ForgedCertificateAuthority(CertificateAuthority.load(certificate, key, null));
+            return loadUnexpired(dir, certificate, key);
         }
         if (hasCertificate || hasKey) {
             throw new PkiException(dir + " holds only " + (hasCertificate ? CERTIFICATE_FILE : KEY_FILE)
@@ -79,11 +79,22 @@ public final class ForgedCertificateAuthority {
         } catch (PkiException e) {
             if (Files.exists(certificate) && Files.exists(key)) {
                 // Another proxy started at the same moment and made the CA first: use that one.
-                return new ForgedCertificateAuthority(CertificateAuthority.load(certificate, key, null));
+                return loadUnexpired(dir, certificate, key);
             }
             throw e;
         }
         return new ForgedCertificateAuthority(created);
+    }
+
+    /** An expired CA is not silently replaced: clients were told to trust that one, and must be told again. */
+    private static ForgedCertificateAuthority loadUnexpired(Path dir, Path certificate, Path key) throws PkiException {
+        CertificateAuthority ca = CertificateAuthority.load(certificate, key, null);
+        Instant end = ca.certificate().getNotAfter().toInstant();
+        if (!end.isAfter(Instant.now())) {
+            throw new PkiException("the proxy's CA in " + dir + " expired on " + end + "; delete " + CERTIFICATE_FILE
+                    + " and " + KEY_FILE + " to make a new one (clients must then trust the new one)");
+        }
+        return new ForgedCertificateAuthority(ca);
     }
 
     public X509Certificate caCertificate() {
@@ -95,21 +106,39 @@ public final class ForgedCertificateAuthority {
      * CN and subject alternative name set to the host, serverAuth, valid from a day ago for 30 days.
      */
     public ForgedLeaf leafFor(String host) throws PkiException {
-        String key = normaliseHost(host);
-        Instant now = Instant.now();
-        ForgedLeaf cached;
-        synchronized (cache) {
-            cached = cache.get(key);
+        long now = System.currentTimeMillis();
+        // The cache holds normalised hosts only, and normalising is idempotent: a host found as given is already
+        // normal, so the common case (a lower-case SNI name) costs one lookup and no string work.
+        Cached cached = cached(host, now);
+        if (cached != null) {
+            return cached.leaf();
         }
-        if (cached != null && cached.certificate().getNotAfter().toInstant().isAfter(now.plus(LEAF_RENEW_BEFORE))) {
-            return cached;
+        String key = normaliseHost(host);
+        if (!key.equals(host)) {
+            cached = cached(key, now);
+            if (cached != null) {
+                return cached.leaf();
+            }
         }
         // Signed outside the lock: two threads missing the same host at once both sign, which is harmless.
-        ForgedLeaf forged = forge(key, now);
+        ForgedLeaf forged = forge(key, Instant.ofEpochMilli(now));
+        long renewAt = forged.certificate().getNotAfter().getTime() - LEAF_RENEW_BEFORE.toMillis();
         synchronized (cache) {
-            cache.put(key, forged);
+            cache.put(key, new Cached(forged, renewAt));
         }
         return forged;
+    }
+
+    /** A forged leaf and the moment it is due to be forged again. */
+    private record Cached(ForgedLeaf leaf, long renewAtMillis) {
+    }
+
+    private Cached cached(String host, long now) {
+        Cached cached;
+        synchronized (cache) {
+            cached = cache.get(host);
+        }
+        return cached != null && now < cached.renewAtMillis() ? cached : null;
     }
 
     private ForgedLeaf forge(String host, Instant now) throws PkiException {
@@ -141,6 +170,9 @@ public final class ForgedCertificateAuthority {
         }
         if (SubjectAltNames.isIpLiteral(h)) {
             return SubjectAltNames.canonicalIp(h);
+        }
+        if (h.indexOf(':') >= 0) {
+            throw new PkiException("cannot forge a certificate for '" + host + "': pass the host without a port");
         }
         if (h.endsWith(".")) {
             h = h.substring(0, h.length() - 1);

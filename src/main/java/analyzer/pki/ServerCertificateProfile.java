@@ -64,11 +64,16 @@ final class ServerCertificateProfile {
         }
     }
 
+    /**
+     * Signs with BouncyCastle's implementation, about twice as fast as the JDK 17's for ECDSA P-256, which matters
+     * when the proxy forges a certificate while a client waits. The certificate object handed back is the JDK's
+     * own, so TLS never sees a BouncyCastle class.
+     */
     static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signingKey) throws PkiException {
         try {
             String algorithm = KeyType.of(signingKey).signatureAlgorithm();
-            return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder(algorithm).build(signingKey)));
+            return new JcaX509CertificateConverter().getCertificate(builder.build(
+                    new JcaContentSignerBuilder(algorithm).setProvider(BcProvider.INSTANCE).build(signingKey)));
         } catch (OperatorCreationException | CertificateException e) {
             throw new PkiException("cannot sign the certificate: " + e.getMessage(), e);
         }

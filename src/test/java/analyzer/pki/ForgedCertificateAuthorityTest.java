@@ -84,6 +84,8 @@ class ForgedCertificateAuthorityTest {
         assertEquals("CN=::1", DistinguishedNames.subject(forger.leafFor("::1").certificate()));
         assertThrows(PkiException.class, () -> forger.leafFor(" "));
         assertThrows(PkiException.class, () -> forger.leafFor("bad host"));
+        assertEquals("cannot forge a certificate for 'localhost:8443': pass the host without a port",
+                assertThrows(PkiException.class, () -> forger.leafFor("localhost:8443")).getMessage());
     }
 
     @Test
@@ -100,6 +102,39 @@ class ForgedCertificateAuthorityTest {
             forger.leafFor("host" + i + ".example");
         }
         assertNotSame(a, forger.leafFor("a.example"), "the least recently used host was evicted");
+    }
+
+    @Test
+    void leavesEndWithTheirCaAndAreForgedAgainWhenAboutToExpire() throws Exception {
+        CertificateAuthority longLived = CertificateAuthority.create(SubjectName.of("ten days"), KeyType.EC, Duration.ofDays(10));
+        ForgedCertificateAuthority forger = new ForgedCertificateAuthority(longLived);
+        ForgedLeaf leaf = forger.leafFor("localhost");
+        assertEquals(longLived.certificate().getNotAfter(), leaf.certificate().getNotAfter());
+        assertSame(leaf, forger.leafFor("localhost"));
+
+        CertificateAuthority ending = CertificateAuthority.create(SubjectName.of("twelve hours"), KeyType.EC, Duration.ofHours(12));
+        ForgedCertificateAuthority late = new ForgedCertificateAuthority(ending);
+        ForgedLeaf first = late.leafFor("localhost");
+        assertNotSame(first, late.leafFor("localhost"), "a leaf within a day of its end is not served from the cache");
+    }
+
+    @Test
+    void anExpiredCaIsReportedNotReplaced() throws Exception {
+        java.security.KeyPair keys = KeyType.EC.generate();
+        org.bouncycastle.asn1.x500.X500Name name = SubjectName.of(ForgedCertificateAuthority.COMMON_NAME).toX500Name();
+        long day = Duration.ofDays(1).toMillis();
+        long now = System.currentTimeMillis();
+        X509Certificate expired = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+                new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.TWO,
+                        new java.util.Date(now - 30 * day), new java.util.Date(now - day), name, keys.getPublic())
+                        .addExtension(Extension.basicConstraints, true, new org.bouncycastle.asn1.x509.BasicConstraints(true))
+                        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                                .build(keys.getPrivate())));
+        Pem.writeCertificates(dir.resolve(ForgedCertificateAuthority.CERTIFICATE_FILE), expired);
+        Pem.writePrivateKey(dir.resolve(ForgedCertificateAuthority.KEY_FILE), keys.getPrivate(), null);
+        PkiException e = assertThrows(PkiException.class, () -> ForgedCertificateAuthority.loadOrCreate(dir));
+        assertTrue(e.getMessage().startsWith("the proxy's CA in " + dir + " expired on "), e.getMessage());
+        assertEquals(List.of(expired), Pem.readCertificates(dir.resolve(ForgedCertificateAuthority.CERTIFICATE_FILE)));
     }
 
     @Test
