@@ -56,6 +56,7 @@ public final class PkiCaCommand implements Callable<Integer> {
         Path certificateFile = PkiFiles.in(out, PkiFiles.CA_CERTIFICATE);
         var name = subject.withCommonName(commonName);
         Duration days = validity.validity();
+        PkiFiles.refuseNonDirectory(out);
         PkiFiles.refuseExisting(force, keyFile, certificateFile);
         char[] passphrase = key.passphrase(keyFile, PkiPassphrases.CA_VARIABLE, err,
                 "anyone who can read it can sign certificates your clients will trust");

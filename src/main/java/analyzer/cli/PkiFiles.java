@@ -36,10 +36,18 @@ final class PkiFiles {
         return directory.resolve(name).normalize();
     }
 
+    /** Checked before any question is asked; the directory itself is made only once there is something to write. */
+    static void refuseNonDirectory(Path directory) {
+        if (Files.exists(directory) && !Files.isDirectory(directory)) {
+            throw new UserError(directory + " is a file, not a directory");
+        }
+    }
+
     static void createDirectory(Path directory) {
         if (Files.isDirectory(directory)) {
             return;
         }
+        refuseNonDirectory(directory);
         try {
             Files.createDirectories(directory);
         } catch (AccessDeniedException e) {

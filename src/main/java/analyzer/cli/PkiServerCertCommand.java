@@ -65,6 +65,7 @@ public final class PkiServerCertCommand implements Callable<Integer> {
         Path keyFile = PkiFiles.in(out, PkiFiles.SERVER_KEY);
         Path csrFile = PkiFiles.in(out, PkiFiles.SERVER_CSR);
         Path certificateFile = PkiFiles.in(out, PkiFiles.SERVER_CERTIFICATE);
+        PkiFiles.refuseNonDirectory(out);
         PkiFiles.refuseExisting(force, keyFile, csrFile, certificateFile);
         CertificateAuthority authority = ca.load(caDirectory);
         char[] passphrase = key.passphrase(keyFile, PkiPassphrases.KEY_VARIABLE, err,

@@ -70,10 +70,8 @@ public final class ForgedCertificateAuthority {
             throw new PkiException(dir + " holds only " + (hasCertificate ? CERTIFICATE_FILE : KEY_FILE)
                     + " of the proxy's CA; remove it to make a new CA, or restore " + (hasCertificate ? KEY_FILE : CERTIFICATE_FILE));
         }
-        CertificateAuthority created = CertificateAuthority.create(
-                new SubjectName(COMMON_NAME, "analyzer", null, null, null), KeyType.EC, CA_VALIDITY);
+        CertificateAuthority created = newCa();
         try {
-            // The key first: a directory holding a certificate but no key would be reported as damaged.
             Pem.writePrivateKey(key, created.privateKey(), null);
             Pem.writeCertificates(certificate, created.certificate());
         } catch (PkiException e) {
@@ -84,6 +82,19 @@ public final class ForgedCertificateAuthority {
             throw e;
         }
         return new ForgedCertificateAuthority(created);
+    }
+
+    /**
+     * A CA that lives only in memory, for tests and one-off runs: no client can have been told to trust it
+     * beforehand, so only clients built with {@link #caCertificate()} in their trust store accept its leaves.
+     */
+    public static ForgedCertificateAuthority inMemory() {
+        return new ForgedCertificateAuthority(newCa());
+    }
+
+    private static CertificateAuthority newCa() {
+        return CertificateAuthority.create(new SubjectName(COMMON_NAME, "analyzer", null, null, null), KeyType.EC,
+                CA_VALIDITY);
     }
 
     /** An expired CA is not silently replaced: clients were told to trust that one, and must be told again. */

@@ -519,6 +519,10 @@ class PkiCommandTest {
         assertTrue(key.err().startsWith("analyzer: " + ca.resolve("ca-private-key.pem") + " holds a private key;"));
         CommandRun missing = pki("show", dir.resolve("nope.pem").toString());
         assertEquals("analyzer: " + dir.resolve("nope.pem") + " does not exist\n", missing.err());
+        Path aFile = dir.resolve("a-file");
+        Files.writeString(aFile, "x");
+        assertEquals("analyzer: " + aFile + " is a file, not a directory\n",
+                pki("ca", "--out", aFile.toString(), "--no-passphrase").err());
         CommandRun badType = pki("ca", "--key-type", "dsa");
         assertEquals(2, badType.code());
         assertTrue(badType.err().startsWith("analyzer: Invalid value for option '--key-type'"), badType.err());

@@ -51,6 +51,14 @@ class ForgedCertificateAuthorityTest {
     }
 
     @Test
+    void inMemoryCaForgesWithoutTouchingTheDisk() throws Exception {
+        ForgedCertificateAuthority forger = ForgedCertificateAuthority.inMemory();
+        assertEquals("CN=analyzer MITM CA, O=analyzer", DistinguishedNames.subject(forger.caCertificate()));
+        CertificateAuthorityTest.assertPkixValid(forger.leafFor("localhost").certificate(), forger.caCertificate());
+        assertFalse(forger.caCertificate().equals(ForgedCertificateAuthority.inMemory().caCertificate()));
+    }
+
+    @Test
     void halfACaIsReportedNotOverwritten() throws Exception {
         ForgedCertificateAuthority.loadOrCreate(dir);
         Files.delete(dir.resolve(ForgedCertificateAuthority.KEY_FILE));
