@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,11 +42,8 @@ import picocli.CommandLine.Spec;
             "failed, HTTP error status, InvalidToken · 2 usage error"})
 public final class ClientCommand implements Callable<Integer> {
 
-    static final String URL_VARIABLE = "SECRET_URL";
-    static final String KEY_VARIABLE = "SECRET_KEY";
-
-    // Replaceable so that tests can stand in for the environment.
-    static Function<String, String> environment = System::getenv;
+    private static final String URL_VARIABLE = WorkshopEnvironment.SECRET_URL;
+    private static final String KEY_VARIABLE = WorkshopEnvironment.SECRET_KEY;
 
     @Parameters(arity = "0..1", paramLabel = "URL",
             description = "What to fetch (default: $" + URL_VARIABLE + "); http:// is assumed without a scheme.")
@@ -107,7 +103,7 @@ public final class ClientCommand implements Callable<Integer> {
             throw new UserError("choose --cacert FILE (trust only that CA) or --insecure (trust anything), not both");
         }
         String keySource = fernetKey != null ? "--fernet-key" : "$" + KEY_VARIABLE;
-        String key = fernetKey != null ? fernetKey : blankToNull(environment.apply(KEY_VARIABLE));
+        String key = fernetKey != null ? fernetKey : WorkshopEnvironment.get(KEY_VARIABLE);
         SecretClientConfig config = trust().withTimeout(timeout);
         if (key != null) {
             try {
@@ -187,7 +183,7 @@ public final class ClientCommand implements Callable<Integer> {
     }
 
     private URI target() {
-        String given = url != null ? url : blankToNull(environment.apply(URL_VARIABLE));
+        String given = url != null ? url : WorkshopEnvironment.get(URL_VARIABLE);
         if (given == null) {
             throw new UserError("no URL: give one, or set " + URL_VARIABLE,
                     "e.g. analyzer client http://127.0.0.1:5683/   or   export " + URL_VARIABLE
@@ -259,9 +255,5 @@ public final class ClientCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--method: " + e.getMessage());
         }
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
     }
 }

@@ -170,8 +170,7 @@ public final class ClientFailure extends Exception {
                         "Check the host name in the URL.", failure);
             }
             if (t instanceof ConnectTimeoutException) {
-                return plain(Kind.TIMEOUT, "no answer from " + where + " (connecting timed out)",
-                        "Is the server up and reachable? A longer --timeout waits more.", failure);
+                return timeout(where, "connecting", config.timeout());
             }
             if (t instanceof ConnectException) {
                 boolean refused = m.toLowerCase(Locale.ROOT).contains("refused");
@@ -180,8 +179,7 @@ public final class ClientFailure extends Exception {
                         refused ? "Is the server running there? (analyzer server)" : null, failure);
             }
             if (t instanceof SslHandshakeTimeoutException) {
-                return plain(Kind.TIMEOUT, "no answer from " + where + " (the TLS handshake timed out)",
-                        "Does it speak TLS? For a plain HTTP server use http://.", failure);
+                return timeout(where, "during the TLS handshake", config.timeout());
             }
             if (t instanceof NotSslRecordException || m.contains("Unsupported or unrecognized SSL message")) {
                 return plain(Kind.TLS_HANDSHAKE, where + " did not answer in TLS",

@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -356,6 +357,16 @@ public final class SecretClient implements AutoCloseable {
                 // no chain to report
             }
             return new ClientResponse.TlsSession(s.getProtocol(), s.getCipherSuite(), chain, verified);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof SslCloseCompletionEvent) {
+                // The server's close_notify ends its data even if its TCP FIN waits for ours (openssl s_server
+                // does): closing lets the codec end a body delimited by the connection's end.
+                ctx.close();
+            }
+            super.userEventTriggered(ctx, event);
         }
 
         @Override

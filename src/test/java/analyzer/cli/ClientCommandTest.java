@@ -55,7 +55,7 @@ class ClientCommandTest {
         for (AutoCloseable c : open) {
             c.close();
         }
-        ClientCommand.environment = System::getenv;
+        WorkshopEnvironment.lookup = System::getenv;
     }
 
     private SecretServer server(SecretServerConfig config) throws Exception {
@@ -93,12 +93,12 @@ class ClientCommandTest {
     @Test
     void theUrlComesFromSecretUrlAndMayLackTheScheme() throws Exception {
         SecretServer server = server(SecretServerConfig.defaults());
-        ClientCommand.environment = Map.of("SECRET_URL", "127.0.0.1:" + server.address().getPort())::get;
+        WorkshopEnvironment.lookup = Map.of("SECRET_URL", "127.0.0.1:" + server.address().getPort())::get;
         CommandRun r = CommandRun.of("client");
         assertEquals(0, r.code(), r.err());
         assertEquals("The secret message is: fluffy tail\n", r.out());
 
-        ClientCommand.environment = Map.<String, String>of()::get;
+        WorkshopEnvironment.lookup = Map.<String, String>of()::get;
         CommandRun none = CommandRun.of("client");
         assertEquals(2, none.code());
         assertEquals("analyzer: no URL: give one, or set SECRET_URL\n"
@@ -224,10 +224,10 @@ class ClientCommandTest {
         assertEquals(0, right.code(), right.err());
         assertEquals("The secret message is: fluffy tail\n", right.out());
 
-        ClientCommand.environment = Map.of("SECRET_KEY", key)::get;
+        WorkshopEnvironment.lookup = Map.of("SECRET_KEY", key)::get;
         assertEquals("The secret message is: fluffy tail\n", CommandRun.of("client", http(server, "/")).out());
 
-        ClientCommand.environment = Map.of("SECRET_KEY", Fernet.generateKey())::get;
+        WorkshopEnvironment.lookup = Map.of("SECRET_KEY", Fernet.generateKey())::get;
         CommandRun wrong = CommandRun.of("client", http(server, "/"));
         assertEquals(1, wrong.code());
         assertEquals("analyzer: InvalidToken\n  the signature does not match: wrong key, or the token was altered"
