@@ -3,6 +3,7 @@ package analyzer.cli;
 import analyzer.dissect.HttpHeader;
 import analyzer.pki.Pem;
 import analyzer.pki.PkiException;
+import analyzer.workshop.CertificateNames;
 import analyzer.workshop.ClientFailure;
 import analyzer.workshop.ClientRequest;
 import analyzer.workshop.ClientResponse;
@@ -102,16 +103,8 @@ public final class ClientCommand implements Callable<Integer> {
         if (insecure && cacert != null) {
             throw new UserError("choose --cacert FILE (trust only that CA) or --insecure (trust anything), not both");
         }
-        String keySource = fernetKey != null ? "--fernet-key" : "$" + KEY_VARIABLE;
-        String key = fernetKey != null ? fernetKey : WorkshopEnvironment.get(KEY_VARIABLE);
-        SecretClientConfig config = trust().withTimeout(timeout);
-        if (key != null) {
-            try {
-                config = config.withFernetKey(key);
-            } catch (IllegalArgumentException e) {
-                throw new UserError(keySource + ": " + e.getMessage());
-            }
-        }
+        SecretClientConfig config = trust().withTimeout(timeout)
+                .withFernetKey(WorkshopEnvironment.fernetKey(fernetKey));
         ClientRequest request = request(target);
         if (insecure && https) {
             err.println("analyzer: warning: --insecure: the server's certificate is not checked; anyone on the path"
@@ -127,8 +120,8 @@ public final class ClientCommand implements Callable<Integer> {
             ClientResponse response = send(client, request);
             if (insecure && response.tls() != null && !response.tls().serverCertificates().isEmpty()) {
                 X509Certificate leaf = response.tls().serverCertificates().get(0);
-                err.println("  accepted without checking: " + leaf.getSubjectX500Principal().getName() + ", issued by "
-                        + leaf.getIssuerX500Principal().getName());
+                err.println("  accepted without checking: " + CertificateNames.shortName(leaf.getSubjectX500Principal())
+                        + ", issued by " + CertificateNames.shortName(leaf.getIssuerX500Principal()));
             }
             if (showHeaders) {
                 out.println(response.statusLine());

@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
             ReadCommand.class,
             CheckCommand.class,
             KeyCommand.class,
-            ClientCommand.class,
             PkiCommand.class,
+            ServerCommand.class,
+            ClientCommand.class,
             CommandLine.HelpCommand.class,
         },
         footer = {"", "Exit codes: 0 ok · 1 check failed (plaintext seen, certificate rejected) · 2 usage or input error"

@@ -16,6 +16,23 @@ final class WorkshopEnvironment {
     private WorkshopEnvironment() {
     }
 
+    /**
+     * The Fernet key given with --fernet-key, else $SECRET_KEY, checked; null when neither is set.
+     *
+     * @throws UserError when the key is not a Fernet key, naming where it came from
+     */
+    static String fernetKey(String option) {
+        String key = option != null ? option : get(SECRET_KEY);
+        if (key != null) {
+            try {
+                new analyzer.workshop.Fernet(key);
+            } catch (IllegalArgumentException e) {
+                throw new UserError((option != null ? "--fernet-key" : "$" + SECRET_KEY) + ": " + e.getMessage());
+            }
+        }
+        return key;
+    }
+
     /** The variable's value, or null when it is unset or blank. */
     static String get(String name) {
         String value = lookup.apply(name);

@@ -11,20 +11,15 @@ import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.PKIXReason;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLException;
 import javax.security.auth.x500.X500Principal;
 
@@ -264,44 +259,22 @@ public final class ClientFailure extends Exception {
         return null;
     }
 
-    /** The subject alternative names, as OpenSSL prints them: {@code DNS:localhost, IP:127.0.0.1}. */
-    static String names(List<X509Certificate> presented) {
+    /** The names the certificate is for, as OpenSSL prints them: {@code DNS:localhost, IP:127.0.0.1}. */
+    private static String names(List<X509Certificate> presented) {
         if (presented.isEmpty()) {
             return "other names";
         }
         List<String> names = new ArrayList<>();
-        try {
-            Collection<List<?>> sans = presented.get(0).getSubjectAlternativeNames();
-            if (sans != null) {
-                for (List<?> san : sans) {
-                    int type = (Integer) san.get(0);
-                    if (type == 2) {
-                        names.add("DNS:" + san.get(1));
-                    } else if (type == 7) {
-                        names.add("IP:" + san.get(1));
-                    }
-                }
+        for (String san : CertificateNames.subjectAltNames(presented.get(0))) {
+            if (san.startsWith("DNS:") || san.startsWith("IP:")) {
+                names.add(san);
             }
-        } catch (CertificateParsingException e) {
-            return "names that cannot be read";
         }
         return names.isEmpty() ? "no host name (it has no subject alternative names)" : String.join(", ", names);
     }
 
-    /** {@code CN=localhost} when the name has a common name, else the whole name. */
-    static String name(X500Principal principal) {
-        String full = principal.getName(X500Principal.RFC2253);
-        try {
-            List<Rdn> rdns = new LdapName(full).getRdns();
-            for (int i = rdns.size() - 1; i >= 0; i--) {
-                if (rdns.get(i).getType().equalsIgnoreCase("CN")) {
-                    return "CN=" + rdns.get(i).getValue();
-                }
-            }
-        } catch (InvalidNameException e) {
-            return full;
-        }
-        return full.isEmpty() ? "(no name)" : full;
+    private static String name(X500Principal principal) {
+        return CertificateNames.shortName(principal);
     }
 
     private static String firstClause(String message) {

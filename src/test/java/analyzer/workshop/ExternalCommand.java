@@ -73,12 +73,14 @@ public final class ExternalCommand {
         private final Process process;
         private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(10_000);
         private final StringBuffer errors = new StringBuffer();
+        private final Thread out;
+        private final Thread err;
 
         private Running(Process process) {
             this.process = process;
-            Thread out = new Thread(() -> pump(new BufferedReader(new InputStreamReader(process.getInputStream(),
+            out = new Thread(() -> pump(new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8)), null), "external-stdout");
-            Thread err = new Thread(() -> pump(new BufferedReader(new InputStreamReader(process.getErrorStream(),
+            err = new Thread(() -> pump(new BufferedReader(new InputStreamReader(process.getErrorStream(),
                     StandardCharsets.UTF_8)), errors), "external-stderr");
             out.setDaemon(true);
             err.setDaemon(true);
@@ -125,13 +127,15 @@ public final class ExternalCommand {
 
         /** Asks it to stop (SIGTERM) and waits up to {@code timeout}; returns its exit code. */
         public int stop(Duration timeout) throws InterruptedException {
-            process.destroy();
+            // Through the handle: Process.destroy() would also close our ends of its pipes, losing its last words.
+            process.toHandle().destroy();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 fail("did not stop within " + timeout + " of SIGTERM; stderr:\n" + errors);
             }
-            // Let the pumps drain what it wrote last.
-            Thread.sleep(100);
+            // The pumps end at the end of its output: then everything it wrote last has been read.
+            out.join(5_000);
+            err.join(5_000);
             return process.exitValue();
         }
 
