@@ -189,8 +189,8 @@ public final class ServerCommand implements Callable<Integer> {
                 ? "  (plain HTTP: anyone on the path can read it)"
                 : "  (HTTPS, TLS 1.3/1.2; bound to " + server.address().getAddress().getHostAddress() + ")"));
         if (leaf != null) {
-            lines.add("  certificate    " + CertificateNames.shortName(leaf.getSubjectX500Principal()) + " "
-                    + String.join(", ", CertificateNames.subjectAltNames(leaf)) + ", issued by "
+            lines.add("  certificate    " + CertificateNames.shortName(leaf.getSubjectX500Principal()) + " ("
+                    + String.join(", ", CertificateNames.subjectAltNames(leaf)) + "), issued by "
                     + CertificateNames.shortName(leaf.getIssuerX500Principal()) + ", valid until "
                     + DAY.format(leaf.getNotAfter().toInstant()) + expiryNote(leaf));
         }

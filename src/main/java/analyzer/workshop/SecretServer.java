@@ -137,7 +137,7 @@ public final class SecretServer implements AutoCloseable {
 
     private static SslContext sslContext(SecretServerConfig.TlsIdentity tls) throws SSLException {
         requireMatchingKey(tls.privateKey(), tls.certificate().getPublicKey(),
-                tls.certificate().getSubjectX500Principal().getName());
+                CertificateNames.shortName(tls.certificate().getSubjectX500Principal()));
         try {
             return SslContextBuilder.forServer(tls.privateKey(), tls.chain())
                     .protocols("TLSv1.3", "TLSv1.2")
