@@ -1,6 +1,6 @@
 package analyzer.cli;
 
-import java.io.BufferedWriter;
+import analyzer.report.Utf8Output;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
@@ -48,10 +48,10 @@ public final class Main implements Runnable {
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             System.setProperty("io.netty.leakDetection.level", "disabled");
         }
-        // Events can be many: stdout is buffered and flushed by the commands (after each event when live).
-        // UTF-8 regardless of the locale, so arrows and box characters survive a C locale.
-        PrintWriter out = new PrintWriter(new BufferedWriter(
-                new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16));
+        // Events can be many: stdout is buffered and flushed by the commands (every 200 ms when live). UTF-8
+        // regardless of the locale, so arrows and box characters survive a C locale; the JSON printer hands its
+        // lines over already encoded.
+        PrintWriter out = new Utf8Output.Printer(new Utf8Output(new FileOutputStream(FileDescriptor.out), 1 << 18));
         PrintWriter err = new PrintWriter(
                 new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
         int code = execute(args, out, err);

@@ -15,68 +15,141 @@ import analyzer.dissect.TlsNames;
 import analyzer.dissect.TlsRecordSeen;
 import analyzer.flow.Direction;
 import analyzer.flow.Endpoint;
+import analyzer.flow.Flow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * Prints one JSON object per event per line. Field names follow tshark's where tshark has one
  * (http.request.method, tls.handshake.ciphersuite, …); the schema is documented in README.md.
+ *
+ * <p>Lines are built as UTF-8 bytes and, when the output is a {@link Utf8Output.Printer} (standard output),
+ * handed over as bytes; any other Writer gets the same text as characters (an unpaired surrogate, which no
+ * dissected string contains, reads '?' there as it always did on standard output).
  */
 public final class JsonPrinter implements EventSink {
 
+    private static final byte[] EVENT = JsonLine.name("event");
+    private static final byte[] FLOW = JsonLine.name("flow");
+    private static final byte[] DIRECTION = JsonLine.name("direction");
+    private static final byte[] IP_SRC = JsonLine.name("ip.src");
+    private static final byte[] TCP_SRCPORT = JsonLine.name("tcp.srcport");
+    private static final byte[] IP_DST = JsonLine.name("ip.dst");
+    private static final byte[] TCP_DSTPORT = JsonLine.name("tcp.dstport");
+    private static final byte[] TIME = JsonLine.name("frame.time_epoch");
+    private static final byte[] FRAME_NUMBER = JsonLine.name("frame.number");
+    private static final byte[] SEEN_BY = JsonLine.name("seen_by");
+    private static final byte[] REQUEST_METHOD = JsonLine.name("http.request.method");
+    private static final byte[] REQUEST_URI = JsonLine.name("http.request.uri");
+    private static final byte[] REQUEST_VERSION = JsonLine.name("http.request.version");
+    private static final byte[] RESPONSE_VERSION = JsonLine.name("http.response.version");
+    private static final byte[] RESPONSE_CODE = JsonLine.name("http.response.code");
+    private static final byte[] RESPONSE_PHRASE = JsonLine.name("http.response.phrase");
+    private static final byte[] RESPONSE_FOR_METHOD = JsonLine.name("http.response_for.method");
+    private static final byte[] RESPONSE_FOR_URI = JsonLine.name("http.response_for.uri");
+    private static final byte[] TIME_US = JsonLine.name("http.time_us");
+    private static final byte[] MALFORMED_REASON = JsonLine.name("http.malformed.reason");
+    private static final byte[] DATA_LEN = JsonLine.name("data.len");
+    private static final byte[] DATA_DATA = JsonLine.name("data.data");
+    private static final byte[] DATA_TRUNCATED = JsonLine.name("data.truncated");
+    private static final byte[] GAP_BYTES = JsonLine.name("tcp.gap.bytes");
+    private static final byte[] LEAKS = JsonLine.name("analyzer.leaks");
+    private static final byte[] KIND = JsonLine.name("kind");
+    private static final byte[] DETAIL = JsonLine.name("detail");
+    private static final byte[] HEADERS = JsonLine.name("http.headers");
+    private static final byte[] NAME = JsonLine.name("name");
+    private static final byte[] VALUE = JsonLine.name("value");
+    private static final byte[] CONTENT_LENGTH = JsonLine.name("http.content_length");
+    private static final byte[] CONTENT_ENCODING = JsonLine.name("http.content_encoding");
+    private static final byte[] TRANSFER_ENCODING = JsonLine.name("http.transfer_encoding");
+    private static final byte[] FILE_DATA = JsonLine.name("http.file_data");
+    private static final byte[] FILE_DATA_HEX = JsonLine.name("http.file_data_hex");
+    private static final byte[] FILE_DATA_TRUNCATED = JsonLine.name("http.file_data.truncated");
+    private static final byte[] BODY_INCOMPLETE = JsonLine.name("http.body.incomplete");
+    private static final byte[] TLS_CONTENT_TYPE = JsonLine.name("tls.record.content_type");
+    private static final byte[] TLS_VERSION = JsonLine.name("tls.record.version");
+    private static final byte[] TLS_LENGTH = JsonLine.name("tls.record.length");
+    private static final byte[] TLS_ENCRYPTED = JsonLine.name("tls.encrypted");
+    private static final byte[] ALERT_LEVEL = JsonLine.name("tls.alert_message.level");
+    private static final byte[] ALERT_DESC = JsonLine.name("tls.alert_message.desc");
+    private static final byte[] HANDSHAKE_TYPE = JsonLine.name("tls.handshake.type");
+    private static final byte[] SERVER_NAME = JsonLine.name("tls.handshake.extensions_server_name");
+    private static final byte[] ALPN = JsonLine.name("tls.handshake.extensions_alpn_str");
+    private static final byte[] SUPPORTED_VERSION = JsonLine.name("tls.handshake.extensions.supported_version");
+    private static final byte[] CIPHERSUITES = JsonLine.name("tls.handshake.ciphersuites");
+    private static final byte[] HANDSHAKE_VERSION = JsonLine.name("tls.handshake.version");
+    private static final byte[] CIPHERSUITE = JsonLine.name("tls.handshake.ciphersuite");
+    private static final byte[] ALPN_SELECTED = JsonLine.name("tls.handshake.extensions_alpn_str_selected");
+    private static final byte[] CERTIFICATES = JsonLine.name("tls.handshake.certificates");
+    private static final byte[] SUBJECT = JsonLine.name("x509.subject");
+    private static final byte[] ISSUER = JsonLine.name("x509.issuer");
+    private static final byte[] NOT_BEFORE = JsonLine.name("x509.not_before_ms");
+    private static final byte[] NOT_AFTER = JsonLine.name("x509.not_after_ms");
+
+    /** The flow's fields for one direction change only with the flow: encoded once, for recent flows. */
+    private static final int ENDPOINT_CACHE = 256;
+
     private final Writer out;
-    private final StringBuilder sb = new StringBuilder(1024);
-    private final JsonWriter json = new JsonWriter(sb);
+    private final Utf8Output.Printer bytesOut;
+    private final JsonLine json = new JsonLine();
+    private final Flow[] cachedFlows = new Flow[ENDPOINT_CACHE];
+    private final byte[][] cachedEndpoints = new byte[ENDPOINT_CACHE * 2][];
 
     public JsonPrinter(Writer out) {
         this.out = out;
+        this.bytesOut = out instanceof Utf8Output.Printer p ? p : null;
     }
 
     @Override
     public void accept(Event event) {
-        sb.setLength(0);
+        json.reset();
         json.begin();
         if (event instanceof HttpRequestSeen r) {
             common("http.request", r);
-            json.field("http.request.method", r.method())
-                    .field("http.request.uri", r.uri())
-                    .field("http.request.version", r.version());
+            json.field(REQUEST_METHOD, r.method())
+                    .field(REQUEST_URI, r.uri())
+                    .field(REQUEST_VERSION, r.version());
             headersAndBody(r.headers(), r.body());
             leaks(Leaks.of(r));
         } else if (event instanceof HttpResponseSeen r) {
             common("http.response", r);
-            json.field("http.response.version", r.version())
-                    .field("http.response.code", r.code())
-                    .field("http.response.phrase", r.phrase());
+            json.field(RESPONSE_VERSION, r.version())
+                    .field(RESPONSE_CODE, r.code())
+                    .field(RESPONSE_PHRASE, r.phrase());
             if (r.requestMethod() != null) {
-                json.field("http.response_for.method", r.requestMethod())
-                        .field("http.response_for.uri", r.requestUri());
+                json.field(RESPONSE_FOR_METHOD, r.requestMethod())
+                        .field(RESPONSE_FOR_URI, r.requestUri());
             }
             if (r.requestTimestampMicros() >= 0) {
-                json.field("http.time_us", r.timestampMicros() - r.requestTimestampMicros());
+                json.field(TIME_US, r.timestampMicros() - r.requestTimestampMicros());
             }
             headersAndBody(r.headers(), r.body());
             leaks(Leaks.of(r));
         } else if (event instanceof HttpMalformed m) {
             common("http.malformed", m);
-            json.field("http.malformed.reason", m.reason());
+            json.field(MALFORMED_REASON, m.reason());
         } else if (event instanceof TlsRecordSeen t) {
             tls(t);
         } else if (event instanceof RawDataSeen d) {
             common("data", d);
-            json.field("data.len", d.length());
-            json.field("data.data", HexDump.hex(d.preview(), 0, d.preview().length));
-            json.field("data.truncated", d.preview().length < d.length());
+            json.field(DATA_LEN, d.length());
+            json.field(DATA_DATA, HexDump.hex(d.preview(), 0, d.preview().length));
+            json.field(DATA_TRUNCATED, d.preview().length < d.length());
         } else if (event instanceof StreamGap g) {
             common("tcp.gap", g);
-            json.field("tcp.gap.bytes", g.missingBytes());
+            json.field(GAP_BYTES, g.missingBytes());
         }
         json.end();
-        sb.append('\n');
+        json.newline();
+        if (bytesOut != null) {
+            bytesOut.writeUtf8(json.bytes(), 0, json.length());
+            return;
+        }
         try {
-            out.append(sb);
+            out.write(new String(json.bytes(), 0, json.length(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -92,29 +165,43 @@ public final class JsonPrinter implements EventSink {
     }
 
     private void common(String type, Event e) {
-        json.field("event", type);
-        json.field("flow", e.flow().id());
-        json.field("direction", e.direction() == Direction.CLIENT_TO_SERVER ? "client_to_server" : "server_to_client");
-        Endpoint src = e.flow().source(e.direction());
-        Endpoint dst = e.flow().destination(e.direction());
-        json.field("ip.src", src.host())
-                .field("tcp.srcport", src.port())
-                .field("ip.dst", dst.host())
-                .field("tcp.dstport", dst.port());
-        long ts = e.timestampMicros();
-        json.name("frame.time_epoch");
-        sb.append(ts / 1_000_000).append('.');
-        long frac = Math.floorMod(ts, 1_000_000L);
-        for (long div = 100_000; div > 0; div /= 10) {
-            sb.append((char) ('0' + (frac / div) % 10));
-        }
+        json.field(EVENT, type);
+        json.raw(endpoints(e.flow(), e.direction()));
+        json.key(TIME).seconds(e.timestampMicros());
         Frames frames = e.frames();
-        json.beginArray("frame.number");
+        json.beginArray(FRAME_NUMBER);
         for (int i = 0; i < frames.size(); i++) {
             json.value(frames.get(i));
         }
         json.endArray();
-        json.field("seen_by", frames.isEmpty() ? "proxy" : "wire");
+        json.field(SEEN_BY, frames.isEmpty() ? "proxy" : "wire");
+    }
+
+    /** {@code ,"flow":1,"direction":…,"tcp.dstport":5683} for this flow and direction. */
+    private byte[] endpoints(Flow flow, Direction direction) {
+        int slot = flow.id() & (ENDPOINT_CACHE - 1);
+        int index = slot * 2 + direction.ordinal();
+        if (cachedFlows[slot] != flow) {
+            cachedFlows[slot] = flow;
+            cachedEndpoints[slot * 2] = null;
+            cachedEndpoints[slot * 2 + 1] = null;
+        }
+        byte[] bytes = cachedEndpoints[index];
+        if (bytes == null) {
+            JsonLine line = new JsonLine();
+            line.raw(new byte[0]); // as if after a field: the cached run starts with its comma
+            Endpoint src = flow.source(direction);
+            Endpoint dst = flow.destination(direction);
+            line.field(FLOW, flow.id())
+                    .field(DIRECTION, direction == Direction.CLIENT_TO_SERVER ? "client_to_server" : "server_to_client")
+                    .field(IP_SRC, src.host())
+                    .field(TCP_SRCPORT, src.port())
+                    .field(IP_DST, dst.host())
+                    .field(TCP_DSTPORT, dst.port());
+            bytes = java.util.Arrays.copyOf(line.bytes(), line.length());
+            cachedEndpoints[index] = bytes;
+        }
+        return bytes;
     }
 
     /** Only present when something leaked: "analyzer.leaks": [{"kind":"credentials","detail":"password=wo…"}]. */
@@ -122,53 +209,54 @@ public final class JsonPrinter implements EventSink {
         if (leaks.isEmpty()) {
             return;
         }
-        json.beginArray("analyzer.leaks");
+        json.beginArray(LEAKS);
         for (Leaks.Leak leak : leaks) {
-            json.beginObjectElement().field("kind", leak.kind().label()).field("detail", leak.detail()).end();
+            json.beginObjectElement().field(KIND, leak.kind().label()).field(DETAIL, leak.detail()).end();
         }
         json.endArray();
     }
 
     private void headersAndBody(List<HttpHeader> headers, HttpBody body) {
-        json.beginArray("http.headers");
-        for (HttpHeader h : headers) {
-            json.beginObjectElement().field("name", h.name()).field("value", h.value()).end();
+        json.beginArray(HEADERS);
+        for (int i = 0; i < headers.size(); i++) {
+            HttpHeader h = headers.get(i);
+            json.beginObjectElement().field(NAME, h.name()).field(VALUE, h.value()).end();
         }
         json.endArray();
-        json.field("http.content_length", body.length());
+        json.field(CONTENT_LENGTH, body.length());
         if (body.contentEncoding() != null) {
-            json.field("http.content_encoding", body.contentEncoding());
+            json.field(CONTENT_ENCODING, body.contentEncoding());
         }
         if (body.chunked()) {
-            json.field("http.transfer_encoding", "chunked");
+            json.field(TRANSFER_ENCODING, "chunked");
         }
         if (body.length() > 0) {
             if (body.text()) {
-                json.utf8Field("http.file_data", body.shown());
+                json.key(FILE_DATA).utf8String(body.shown());
             } else {
-                json.field("http.file_data_hex", HexDump.hex(body.shown(), 0, body.shown().length));
+                json.field(FILE_DATA_HEX, HexDump.hex(body.shown(), 0, body.shown().length));
             }
-            json.field("http.file_data.truncated", body.truncated());
+            json.field(FILE_DATA_TRUNCATED, body.truncated());
         }
         if (!body.complete()) {
-            json.field("http.body.incomplete", true);
+            json.field(BODY_INCOMPLETE, true);
         }
     }
 
     private void tls(TlsRecordSeen t) {
         common("tls.record", t);
-        json.field("tls.record.content_type", TlsNames.contentType(t.contentType()))
-                .field("tls.record.version", TlsNames.version(t.version()))
-                .field("tls.record.length", t.length())
-                .field("tls.encrypted", t.encrypted());
+        json.field(TLS_CONTENT_TYPE, TlsNames.contentType(t.contentType()))
+                .field(TLS_VERSION, TlsNames.version(t.version()))
+                .field(TLS_LENGTH, t.length())
+                .field(TLS_ENCRYPTED, t.encrypted());
         if (t.alert() != null) {
-            json.field("tls.alert_message.level", TlsNames.alertLevel(t.alert().level()))
-                    .field("tls.alert_message.desc", TlsNames.alertDescription(t.alert().description()));
+            json.field(ALERT_LEVEL, TlsNames.alertLevel(t.alert().level()))
+                    .field(ALERT_DESC, TlsNames.alertDescription(t.alert().description()));
         }
         if (t.handshakes().isEmpty()) {
             return;
         }
-        json.beginArray("tls.handshake.type");
+        json.beginArray(HANDSHAKE_TYPE);
         for (TlsHandshake h : t.handshakes()) {
             json.value(TlsNames.handshakeType(h.type()));
         }
@@ -176,33 +264,33 @@ public final class JsonPrinter implements EventSink {
         for (TlsHandshake h : t.handshakes()) {
             if (h instanceof TlsHandshake.ClientHello c) {
                 if (c.serverName() != null) {
-                    json.field("tls.handshake.extensions_server_name", c.serverName());
+                    json.field(SERVER_NAME, c.serverName());
                 }
-                json.beginArray("tls.handshake.extensions_alpn_str");
+                json.beginArray(ALPN);
                 c.alpn().forEach(json::value);
                 json.endArray();
-                json.beginArray("tls.handshake.extensions.supported_version");
+                json.beginArray(SUPPORTED_VERSION);
                 c.supportedVersions().stream().filter(v -> !TlsNames.isGrease(v))
                         .forEach(v -> json.value(TlsNames.version(v)));
                 json.endArray();
-                json.beginArray("tls.handshake.ciphersuites");
+                json.beginArray(CIPHERSUITES);
                 c.cipherSuites().stream().filter(s -> !TlsNames.isGrease(s))
                         .forEach(s -> json.value(TlsNames.cipherSuite(s)));
                 json.endArray();
             } else if (h instanceof TlsHandshake.ServerHello s) {
-                json.field("tls.handshake.version", TlsNames.version(s.selectedVersion()));
-                json.field("tls.handshake.ciphersuite", TlsNames.cipherSuite(s.cipherSuite()));
+                json.field(HANDSHAKE_VERSION, TlsNames.version(s.selectedVersion()));
+                json.field(CIPHERSUITE, TlsNames.cipherSuite(s.cipherSuite()));
                 if (s.alpn() != null) {
-                    json.field("tls.handshake.extensions_alpn_str_selected", s.alpn());
+                    json.field(ALPN_SELECTED, s.alpn());
                 }
             } else if (h instanceof TlsHandshake.Certificates c) {
-                json.beginArray("tls.handshake.certificates");
+                json.beginArray(CERTIFICATES);
                 for (TlsHandshake.CertificateSummary cert : c.chain()) {
                     json.beginObjectElement()
-                            .field("x509.subject", cert.subject())
-                            .field("x509.issuer", cert.issuer())
-                            .field("x509.not_before_ms", cert.notBeforeMillis())
-                            .field("x509.not_after_ms", cert.notAfterMillis())
+                            .field(SUBJECT, cert.subject())
+                            .field(ISSUER, cert.issuer())
+                            .field(NOT_BEFORE, cert.notBeforeMillis())
+                            .field(NOT_AFTER, cert.notAfterMillis())
                             .end();
                 }
                 json.endArray();

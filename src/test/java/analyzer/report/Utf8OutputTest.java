@@ -1,0 +1,78 @@
+package analyzer.report;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import analyzer.dissect.Event;
+import analyzer.dissect.Frames;
+import analyzer.dissect.HttpBody;
+import analyzer.dissect.HttpHeader;
+import analyzer.dissect.HttpRequestSeen;
+import analyzer.flow.Direction;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Standard output's byte path gives exactly the bytes the JDK's UTF-8 writer gives for the same text. */
+class Utf8OutputTest {
+
+    private static final String[] AWKWARD = {
+        "plain", "quote \" backslash \\ newline \n tab \t cr \r", "controls \u0000\u0001\u001f\u007f",
+        "latin é ß", "arrow → box ─", "emoji \ud83d\ude00", "lone high \ud83d end", "lone low \ude00 end",
+        "high at the end \ud83d", "",
+    };
+
+    @Test
+    void charactersAreEncodedAsTheJdkEncodesThem() throws IOException {
+        for (String s : AWKWARD) {
+            assertArrayEquals(jdk(s), ours(s, 1 << 16), s);
+            assertArrayEquals(jdk(s), ours(s, 16), s + " (buffer smaller than the text)");
+        }
+    }
+
+    @Test
+    void jsonLinesMatchThoseBuiltAsText() throws IOException {
+        for (String s : AWKWARD) {
+            HttpBody body = new HttpBody(s.length(), s.getBytes(StandardCharsets.UTF_8), true, null, false, true);
+            Event request = new HttpRequestSeen(SampleEvents.flow(1), Direction.CLIENT_TO_SERVER, 1_763_928_242_000_123L,
+                    Frames.of(4), "GET", "/" + s, "HTTP/1.1", List.of(new HttpHeader("X-" + s, s)), body);
+            StringWriter text = new StringWriter();
+            new JsonPrinter(text).accept(request);
+
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            Utf8Output.Printer printer = new Utf8Output.Printer(new Utf8Output(bytes, 64));
+            new JsonPrinter(printer).accept(request);
+            printer.flush();
+
+            assertArrayEquals(jdk(text.toString()), bytes.toByteArray(), s);
+            if (!s.contains("lone") && !s.contains("high")) {
+                // Escaped as the text JSON writer escapes (a lone surrogate cannot be encoded: '?' on any output).
+                StringBuilder expected = new StringBuilder();
+                new JsonWriter(expected).begin().field("http.request.uri", "/" + s).end();
+                String uri = expected.substring(1, expected.length() - 1);
+                assertTrue(text.toString().contains(uri), text + " should contain " + uri);
+            }
+        }
+    }
+
+    private static byte[] jdk(String s) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8))) {
+            w.write(s);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] ours(String s, int buffer) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (Utf8Output w = new Utf8Output(out, buffer)) {
+            w.write(s);
+        }
+        return out.toByteArray();
+    }
+}
