@@ -24,16 +24,29 @@ final class BodyPreview {
 
     void append(ByteBuf content) {
         int n = content.readableBytes();
+        int take = count(n);
+        if (take > 0) {
+            content.getBytes(content.readerIndex(), kept, fill, take);
+            fill += take;
+        }
+    }
+
+    void append(byte[] content, int offset, int n) {
+        int take = count(n);
+        if (take > 0) {
+            System.arraycopy(content, offset, kept, fill, take);
+            fill += take;
+        }
+    }
+
+    /** Counts n more body bytes; returns how many of them to keep, with room made for them. */
+    private int count(int n) {
         length += n;
         int take = Math.min(n, max - fill);
-        if (take <= 0) {
-            return;
-        }
-        if (fill + take > kept.length) {
+        if (take > 0 && fill + take > kept.length) {
             kept = Arrays.copyOf(kept, Math.min(max, Math.max(fill + take, kept.length * 2)));
         }
-        content.getBytes(content.readerIndex(), kept, fill, take);
-        fill += take;
+        return take;
     }
 
     HttpBody toBody(String contentEncoding, boolean chunked, boolean complete) {

@@ -35,6 +35,10 @@ import java.util.Map;
  * while each message was being read: the decoder's unread byte count tells, when a message ends, whether the
  * next one already started in the same delivery. The stream stops being HTTP after a CONNECT/101 exchange (a tunnel) or a parse failure; the caller then
  * takes the unparsed bytes ({@link #takeLeftover()}) and decides what they are.
+ *
+ * <p>Between messages, when the codec holds nothing, a delivery that starts with complete plain messages (see
+ * {@link PlainHttpMessage}) has them read directly, with the same events; the codec, created on first need,
+ * reads everything else from where that stops.
  */
 final class HttpStreamDissector {
 
@@ -49,12 +53,18 @@ final class HttpStreamDissector {
     private static final String COLLECTOR = "body";
     private static final String DECOMPRESSOR = "decompressor";
 
+    /** Off only in tests, which compare the direct path for plain messages with the codec alone. */
+    static volatile boolean plainMessagesDirect = true;
+
     private final Flow flow;
     private final Direction direction;
     private final boolean requests;
     private final PendingRequests pending;
-    private final EmbeddedChannel channel;
-    private final StreamDecoder decoder;
+    private final HttpDecoderConfig config;
+    /** The codec, created when a message first needs it (see {@link PlainHttpMessage}). */
+    private EmbeddedChannel channel;
+    private StreamDecoder decoder;
+    private final PlainHttpMessage plain = new PlainHttpMessage();
     private final List<Event> ready = new ArrayList<>(4);
 
     /** The delivery being fed. */
@@ -70,7 +80,13 @@ final class HttpStreamDissector {
     private boolean inMessage;
     private long messageTime;
     private Frames.Builder messageFrames = new Frames.Builder();
-    private HttpMessage head;
+    /** The head of the message being read. */
+    private boolean isRequest;
+    private String headVersion;
+    private String headMethod;
+    private String headUri;
+    private int headCode;
+    private String headPhrase;
     private List<HttpHeader> headers;
     private String originalEncoding;
     private String decodedEncoding;
@@ -90,18 +106,38 @@ final class HttpStreamDissector {
         this.requests = requests;
         this.pending = pending;
         this.body = new BodyPreview(options.maxBody());
-        HttpDecoderConfig config = new HttpDecoderConfig()
+        this.config = new HttpDecoderConfig()
                 .setMaxInitialLineLength(16 * 1024)
                 .setMaxHeaderSize(64 * 1024)
                 .setMaxChunkSize(64 * 1024);
-        this.decoder = requests ? new RequestDecoder(config) : new ResponseDecoder(config);
-        this.channel = new EmbeddedChannel((io.netty.channel.ChannelHandler) decoder);
-        channel.pipeline().addLast(COLLECTOR, new BodyCollector());
+    }
+
+    private EmbeddedChannel codec() {
+        if (channel == null) {
+            decoder = requests ? new RequestDecoder(config) : new ResponseDecoder(config);
+            channel = new EmbeddedChannel((io.netty.channel.ChannelHandler) decoder);
+            channel.pipeline().addLast(COLLECTOR, new BodyCollector());
+        }
+        return channel;
     }
 
     /** Feeds in-order bytes; events go to the sink. Once the outcome is not CONTINUE, feed no more. */
     Outcome data(byte[] data, int offset, int length, long frame, long timestampMicros, EventSink sink) {
         recordChunk(frame, timestampMicros);
+        if (outcome == Outcome.CONTINUE && !inMessage && (channel == null || decoder.unreadBytes() == 0)
+                && plainMessagesDirect) {
+            // Between messages, with nothing held by the codec: plain complete messages are read directly.
+            int end = offset + length;
+            while (offset < end && plain.scan(data, offset, end - offset, requests) && plainMessage(data, end)) {
+                offset = plain.end;
+            }
+            length = end - offset;
+            if (length == 0) {
+                drainTo(sink);
+                return outcome;
+            }
+        }
+        EmbeddedChannel channel = codec();
         ByteBuf buf = channel.alloc().buffer(length);
         buf.writeBytes(data, offset, length);
         try {
@@ -131,7 +167,9 @@ final class HttpStreamDissector {
         }
         closing = true;
         try {
-            channel.finishAndReleaseAll();
+            if (channel != null) {
+                channel.finishAndReleaseAll();
+            }
         } catch (RuntimeException e) {
             // A half-decoded compressed body may complain while it is dropped; nothing more to learn from it.
         }
@@ -179,10 +217,10 @@ final class HttpStreamDissector {
     }
 
     /** After a message ends, the next one starts in the current delivery if bytes of it remain unparsed. */
-    private void markMessageEnd() {
+    private void markMessageEnd(boolean moreInDelivery) {
         nextFrames.clear();
         nextTime = -1;
-        if (decoder.unreadBytes() > 0) {
+        if (moreInDelivery) {
             nextFrames.add(currentFrame);
             nextTime = currentTime;
         }
@@ -203,55 +241,103 @@ final class HttpStreamDissector {
     }
 
     private void startMessage(HttpMessage message) {
-        takeNextFrames();
-        inMessage = true;
-        head = message;
         if (wireHeaders == null) {
             snapshotHeaders(message);
         }
-        headers = wireHeaders;
+        List<HttpHeader> heads = wireHeaders;
         wireHeaders = null;
+        String version = message.protocolVersion().text();
+        if (message instanceof HttpRequest request) {
+            beginRequest(request.method().name(), request.uri(), version, heads);
+        } else {
+            ResponseDecoder responses = (ResponseDecoder) decoder;
+            HttpResponse response = (HttpResponse) message;
+            beginResponse(version, response.status().code(), response.status().reasonPhrase(), heads,
+                    responses.answered, responses.tunnelAfterMessage);
+        }
         originalEncoding = message.headers().get(HttpHeaderNames.CONTENT_ENCODING);
-        decodedEncoding = null;
         if (originalEncoding != null && channel.pipeline().get(DECOMPRESSOR) == null) {
             channel.pipeline().addBefore(COLLECTOR, DECOMPRESSOR, new HttpContentDecompressor(0));
         }
         chunked = HttpUtil.isTransferEncodingChunked(message);
+    }
+
+    private void beginMessage(String version, List<HttpHeader> wire) {
+        takeNextFrames();
+        inMessage = true;
+        headVersion = version;
+        headers = wire;
+        originalEncoding = null;
+        decodedEncoding = null;
+        chunked = false;
         body.reset();
-        if (message instanceof HttpRequest request) {
-            PendingRequests.Request seen = new PendingRequests.Request(request.method().name(), request.uri(),
-                    messageTime);
-            pending.add(seen);
-            tunnelAfterMessage = "CONNECT".equals(seen.method());
+    }
+
+    private void beginRequest(String method, String uri, String version, List<HttpHeader> wire) {
+        beginMessage(version, wire);
+        isRequest = true;
+        headMethod = method;
+        headUri = uri;
+        PendingRequests.Request seen = new PendingRequests.Request(method, uri, messageTime);
+        pending.add(seen);
+        tunnelAfterMessage = "CONNECT".equals(method);
+    }
+
+    private void beginResponse(String version, int code, String phrase, List<HttpHeader> wire,
+                               PendingRequests.Request answers, boolean tunnel) {
+        beginMessage(version, wire);
+        isRequest = false;
+        headCode = code;
+        headPhrase = phrase;
+        answered = answers != null ? answers : PendingRequests.UNKNOWN;
+        tunnelAfterMessage = tunnel;
+    }
+
+    /**
+     * The plain message just scanned, unless the request it answers changes how it is read (HEAD: no body;
+     * CONNECT: a tunnel follows); then the codec reads it.
+     */
+    private boolean plainMessage(byte[] data, int deliveryEnd) {
+        PlainHttpMessage m = plain;
+        if (requests) {
+            beginRequest(m.method, m.uri, m.version, m.headers);
         } else {
-            ResponseDecoder responses = (ResponseDecoder) decoder;
-            answered = responses.answered != null ? responses.answered : PendingRequests.UNKNOWN;
-            tunnelAfterMessage = responses.tunnelAfterMessage;
+            PendingRequests.Request next = pending.peek();
+            if (next != null && ("HEAD".equals(next.method()) || "CONNECT".equals(next.method()))) {
+                return false;
+            }
+            beginResponse(m.version, m.code, m.phrase, m.headers, pending.poll(), false);
         }
+        body.append(data, m.bodyOffset, m.bodyLength);
+        finishMessage(true, m.end < deliveryEnd);
+        return true;
     }
 
     private void finishMessage(boolean complete) {
+        finishMessage(complete, !closing && decoder.unreadBytes() > 0);
+    }
+
+    private void finishMessage(boolean complete, boolean moreInDelivery) {
         if (!closing) {
-            markMessageEnd();
+            markMessageEnd(moreInDelivery);
         }
         inMessage = false;
         HttpBody httpBody = body.toBody(decodedEncoding, chunked, complete);
         Frames frames = messageFrames.build();
-        String version = head.protocolVersion().text();
-        if (head instanceof HttpRequest request) {
-            ready.add(new HttpRequestSeen(flow, direction, messageTime, frames, request.method().name(), request.uri(),
-                    version, headers, httpBody));
+        if (isRequest) {
+            ready.add(new HttpRequestSeen(flow, direction, messageTime, frames, headMethod, headUri,
+                    headVersion, headers, httpBody));
         } else {
-            HttpResponse response = (HttpResponse) head;
-            ready.add(new HttpResponseSeen(flow, direction, messageTime, frames, version, response.status().code(),
-                    response.status().reasonPhrase(), headers, httpBody,
+            ready.add(new HttpResponseSeen(flow, direction, messageTime, frames, headVersion, headCode,
+                    headPhrase, headers, httpBody,
                     answered.method(), answered.uri(), answered.timestampMicros()));
         }
         if (tunnelAfterMessage && complete && outcome == Outcome.CONTINUE) {
-            outcome = head instanceof HttpResponse response && response.status().code() == 101
-                    ? Outcome.SWITCHED_PROTOCOLS : Outcome.TUNNEL;
+            outcome = !isRequest && headCode == 101 ? Outcome.SWITCHED_PROTOCOLS : Outcome.TUNNEL;
         }
-        head = null;
+        headMethod = null;
+        headUri = null;
+        headPhrase = null;
         headers = null;
         answered = null;
     }
