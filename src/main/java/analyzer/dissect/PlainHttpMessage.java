@@ -65,7 +65,26 @@ final class PlainHttpMessage {
     boolean scan(byte[] d, int offset, int length, boolean request) {
         int limit = offset + length;
         int lineEnd = lineEnd(d, offset, Math.min(limit, offset + MAX_LINE));
-        if (lineEnd < 0 || !(request ? requestLine(d, offset, lineEnd) : statusLine(d, offset, lineEnd))) {
+        if (lineEnd < 0) {
+            return false;
+        }
+        int lineLength = lineEnd - offset;
+        if (firstLine != null && firstLine.length == lineLength
+                && java.util.Arrays.equals(firstLine, 0, lineLength, d, offset, lineEnd)) {
+            // The same request or status line as the last message: the same method, target, code and phrase.
+            method = firstMethod;
+            uri = firstUri;
+            code = firstCode;
+            phrase = firstPhrase;
+            version = firstVersion;
+        } else if (request ? requestLine(d, offset, lineEnd) : statusLine(d, offset, lineEnd)) {
+            firstLine = java.util.Arrays.copyOfRange(d, offset, lineEnd);
+            firstMethod = method;
+            firstUri = uri;
+            firstCode = code;
+            firstPhrase = phrase;
+            firstVersion = version;
+        } else {
             return false;
         }
         int headLimit = Math.min(limit, offset + MAX_HEAD);
@@ -84,40 +103,17 @@ final class PlainHttpMessage {
             if (end < 0 || list.size() == MAX_HEADERS) {
                 return false;
             }
-            int colon = pos;
-            while (colon < end && isToken(d[colon])) {
-                colon++;
-            }
-            if (colon == pos || colon == end || d[colon] != ':') {
+            HeaderLine line = headerLine(d, pos, end);
+            if (line == null) {
                 return false;
             }
-            int valueStart = colon + 1;
-            if (valueStart < end && d[valueStart] == ' ') {
-                valueStart++;
-            }
-            if (valueStart == end || d[valueStart] == ' ' || d[end - 1] == ' ') {
-                return false; // empty value or more whitespace around it: leave the trimming rules to the codec
-            }
-            for (int i = valueStart; i < end; i++) {
-                int c = d[i];
-                if (c < 0x20 || c > 0x7e) {
-                    return false;
-                }
-            }
-            int nameLength = colon - pos;
-            if (nameLength == 14 && equalsIgnoreCase(d, pos, "content-length")) {
+            if (line.contentLength >= 0) {
                 if (contentLength >= 0) {
                     return false;
                 }
-                contentLength = digits(d, valueStart, end);
-                if (contentLength < 0) {
-                    return false;
-                }
-            } else if ((nameLength == 17 && equalsIgnoreCase(d, pos, "transfer-encoding"))
-                    || (nameLength == 16 && equalsIgnoreCase(d, pos, "content-encoding"))) {
-                return false;
+                contentLength = line.contentLength;
             }
-            list.add(new HttpHeader(ascii(d, pos, nameLength), ascii(d, valueStart, end - valueStart)));
+            list.add(line.header);
             pos = end + 2;
         }
         if (contentLength < 0) {
@@ -134,6 +130,72 @@ final class PlainHttpMessage {
         bodyLength = (int) contentLength;
         end = pos + bodyLength;
         return true;
+    }
+
+    /** The last plain request or status line, and what it said. */
+    private byte[] firstLine;
+    private String firstMethod;
+    private String firstUri;
+    private int firstCode;
+    private String firstPhrase;
+    private String firstVersion;
+
+    /** A header line already read on this stream: keep-alive messages repeat most of theirs byte for byte. */
+    private record HeaderLine(byte[] bytes, HttpHeader header, long contentLength) {
+    }
+
+    private static final int RECENT_LINES = 32;
+    private final HeaderLine[] recent = new HeaderLine[RECENT_LINES];
+
+    /** The header in [start, end) (without its CRLF), or null when it is not plain. */
+    private HeaderLine headerLine(byte[] d, int start, int end) {
+        int length = end - start;
+        int slot = (length * 31 + d[start] + 7 * d[end - 1]) & (RECENT_LINES - 1);
+        HeaderLine known = recent[slot];
+        if (known != null && known.bytes.length == length && java.util.Arrays.equals(known.bytes, 0, length, d, start, end)) {
+            return known;
+        }
+        HeaderLine line = parseHeaderLine(d, start, end);
+        if (line != null) {
+            recent[slot] = line;
+        }
+        return line;
+    }
+
+    private static HeaderLine parseHeaderLine(byte[] d, int start, int end) {
+        int colon = start;
+        while (colon < end && isToken(d[colon])) {
+            colon++;
+        }
+        if (colon == start || colon == end || d[colon] != ':') {
+            return null;
+        }
+        int valueStart = colon + 1;
+        if (valueStart < end && d[valueStart] == ' ') {
+            valueStart++;
+        }
+        if (valueStart == end || d[valueStart] == ' ' || d[end - 1] == ' ') {
+            return null; // empty value or more whitespace around it: leave the trimming rules to the codec
+        }
+        for (int i = valueStart; i < end; i++) {
+            int c = d[i];
+            if (c < 0x20 || c > 0x7e) {
+                return null;
+            }
+        }
+        int nameLength = colon - start;
+        long contentLength = -1;
+        if (nameLength == 14 && equalsIgnoreCase(d, start, "content-length")) {
+            contentLength = digits(d, valueStart, end);
+            if (contentLength < 0) {
+                return null;
+            }
+        } else if ((nameLength == 17 && equalsIgnoreCase(d, start, "transfer-encoding"))
+                || (nameLength == 16 && equalsIgnoreCase(d, start, "content-encoding"))) {
+            return null;
+        }
+        HttpHeader header = new HttpHeader(ascii(d, start, nameLength), ascii(d, valueStart, end - valueStart));
+        return new HeaderLine(java.util.Arrays.copyOfRange(d, start, end), header, contentLength);
     }
 
     private boolean requestLine(byte[] d, int start, int end) {

@@ -11,6 +11,15 @@ import java.util.Arrays;
  */
 final class JsonLine {
 
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
@@ -30,6 +39,9 @@ final class JsonLine {
     }
 
     private byte[] buf = new byte[2048];
+    /** Events come in time order: the whole seconds of the last time stamp, already in digits. */
+    private long lastSecond;
+    private byte[] lastSecondDigits;
     private int pos;
     private boolean first = true;
 
@@ -81,6 +93,11 @@ final class JsonLine {
         return this;
     }
 
+    /** A value already encoded (a cached string); the next field gets its comma. */
+    JsonLine encoded(byte[] json) {
+        return raw(json);
+    }
+
     /** Bytes that are already JSON (a cached run of fields); the next field gets its comma. */
     JsonLine raw(byte[] json) {
         ensure(json.length);
@@ -123,7 +140,12 @@ final class JsonLine {
         return this;
     }
 
-    private void element() {
+    /** Whether the next array element is the first (no comma before it). */
+    boolean inFirstElement() {
+        return first;
+    }
+
+    void element() {
         if (!first) {
             ensure(1);
             buf[pos++] = ',';
@@ -171,17 +193,33 @@ final class JsonLine {
         for (long t = v; t >= 10; t /= 10) {
             digits++;
         }
-        int end = pos + digits;
-        for (int i = end - 1; i >= pos; i--) {
-            buf[i] = (byte) ('0' + (v % 10));
-            v /= 10;
+        int i = pos + digits;
+        pos = i;
+        while (v >= 100) {
+            int pair = (int) (v % 100);
+            v /= 100;
+            buf[--i] = DIGIT_PAIRS[2 * pair + 1];
+            buf[--i] = DIGIT_PAIRS[2 * pair];
         }
-        pos = end;
+        if (v >= 10) {
+            buf[--i] = DIGIT_PAIRS[2 * (int) v + 1];
+            buf[--i] = DIGIT_PAIRS[2 * (int) v];
+        } else {
+            buf[--i] = (byte) ('0' + v);
+        }
     }
 
     /** Seconds with exactly six decimals, as "1763928242.000123". */
     void seconds(long micros) {
-        number(micros / 1_000_000);
+        long whole = micros / 1_000_000;
+        if (whole != lastSecond || lastSecondDigits == null) {
+            int start = pos;
+            number(whole);
+            lastSecond = whole;
+            lastSecondDigits = Arrays.copyOfRange(buf, start, pos);
+        } else {
+            literal(lastSecondDigits);
+        }
         ensure(7);
         buf[pos++] = '.';
         long frac = Math.floorMod(micros, 1_000_000L);

@@ -89,12 +89,26 @@ public final class JsonPrinter implements EventSink {
     private static final byte[] NOT_BEFORE = JsonLine.name("x509.not_before_ms");
     private static final byte[] NOT_AFTER = JsonLine.name("x509.not_after_ms");
 
+    private static final byte[] HTTP_REQUEST = typeValue("http.request");
+    private static final byte[] HTTP_RESPONSE = typeValue("http.response");
+    private static final byte[] TLS_RECORD = typeValue("tls.record");
+    private static final byte[] WIRE = typeValue("wire");
+    private static final byte[] PROXY = typeValue("proxy");
+
     /** The flow's fields for one direction change only with the flow: encoded once, for recent flows. */
     private static final int ENDPOINT_CACHE = 256;
 
     private final Writer out;
     private final Utf8Output.Printer bytesOut;
     private final JsonLine json = new JsonLine();
+    private static final int HEADER_CACHE = 256;
+    private static final int STRING_CACHE = 64;
+
+    private final String[] cachedStrings = new String[STRING_CACHE];
+    private final byte[][] cachedStringJson = new byte[STRING_CACHE][];
+
+    private final HttpHeader[] cachedHeaders = new HttpHeader[HEADER_CACHE];
+    private final byte[][] cachedHeaderJson = new byte[HEADER_CACHE][];
     private final Flow[] cachedFlows = new Flow[ENDPOINT_CACHE];
     private final byte[][] cachedEndpoints = new byte[ENDPOINT_CACHE * 2][];
 
@@ -108,20 +122,20 @@ public final class JsonPrinter implements EventSink {
         json.reset();
         json.begin();
         if (event instanceof HttpRequestSeen r) {
-            common("http.request", r);
-            json.field(REQUEST_METHOD, r.method())
-                    .field(REQUEST_URI, r.uri())
-                    .field(REQUEST_VERSION, r.version());
+            common(HTTP_REQUEST, r);
+            repeated(REQUEST_METHOD, r.method());
+            repeated(REQUEST_URI, r.uri());
+            repeated(REQUEST_VERSION, r.version());
             headersAndBody(r.headers(), r.body());
             leaks(Leaks.of(r));
         } else if (event instanceof HttpResponseSeen r) {
-            common("http.response", r);
-            json.field(RESPONSE_VERSION, r.version())
-                    .field(RESPONSE_CODE, r.code())
-                    .field(RESPONSE_PHRASE, r.phrase());
+            common(HTTP_RESPONSE, r);
+            repeated(RESPONSE_VERSION, r.version());
+            json.field(RESPONSE_CODE, r.code());
+            repeated(RESPONSE_PHRASE, r.phrase());
             if (r.requestMethod() != null) {
-                json.field(RESPONSE_FOR_METHOD, r.requestMethod())
-                        .field(RESPONSE_FOR_URI, r.requestUri());
+                repeated(RESPONSE_FOR_METHOD, r.requestMethod());
+                repeated(RESPONSE_FOR_URI, r.requestUri());
             }
             if (r.requestTimestampMicros() >= 0) {
                 json.field(TIME_US, r.timestampMicros() - r.requestTimestampMicros());
@@ -129,17 +143,17 @@ public final class JsonPrinter implements EventSink {
             headersAndBody(r.headers(), r.body());
             leaks(Leaks.of(r));
         } else if (event instanceof HttpMalformed m) {
-            common("http.malformed", m);
+            common(typeValue("http.malformed"), m);
             json.field(MALFORMED_REASON, m.reason());
         } else if (event instanceof TlsRecordSeen t) {
             tls(t);
         } else if (event instanceof RawDataSeen d) {
-            common("data", d);
+            common(typeValue("data"), d);
             json.field(DATA_LEN, d.length());
             json.field(DATA_DATA, HexDump.hex(d.preview(), 0, d.preview().length));
             json.field(DATA_TRUNCATED, d.preview().length < d.length());
         } else if (event instanceof StreamGap g) {
-            common("tcp.gap", g);
+            common(typeValue("tcp.gap"), g);
             json.field(GAP_BYTES, g.missingBytes());
         }
         json.end();
@@ -164,8 +178,8 @@ public final class JsonPrinter implements EventSink {
         }
     }
 
-    private void common(String type, Event e) {
-        json.field(EVENT, type);
+    private void common(byte[] type, Event e) {
+        json.key(EVENT).encoded(type);
         json.raw(endpoints(e.flow(), e.direction()));
         json.key(TIME).seconds(e.timestampMicros());
         Frames frames = e.frames();
@@ -174,7 +188,7 @@ public final class JsonPrinter implements EventSink {
             json.value(frames.get(i));
         }
         json.endArray();
-        json.field(SEEN_BY, frames.isEmpty() ? "proxy" : "wire");
+        json.key(SEEN_BY).encoded(frames.isEmpty() ? PROXY : WIRE);
     }
 
     /** {@code ,"flow":1,"direction":…,"tcp.dstport":5683} for this flow and direction. */
@@ -219,8 +233,7 @@ public final class JsonPrinter implements EventSink {
     private void headersAndBody(List<HttpHeader> headers, HttpBody body) {
         json.beginArray(HEADERS);
         for (int i = 0; i < headers.size(); i++) {
-            HttpHeader h = headers.get(i);
-            json.beginObjectElement().field(NAME, h.name()).field(VALUE, h.value()).end();
+            header(headers.get(i));
         }
         json.endArray();
         json.field(CONTENT_LENGTH, body.length());
@@ -243,8 +256,53 @@ public final class JsonPrinter implements EventSink {
         }
     }
 
+    /** A quoted JSON string constant. */
+    private static byte[] typeValue(String value) {
+        JsonLine line = new JsonLine();
+        line.string(value);
+        return java.util.Arrays.copyOf(line.bytes(), line.length());
+    }
+
+    /**
+     * A string field whose value is often the very same String as in earlier events: the method, target and
+     * version of requests read from a repeated request line, the status phrase, the request a response answers.
+     */
+    private void repeated(byte[] name, String value) {
+        json.key(name);
+        if (value == null) {
+            json.string(null);
+            return;
+        }
+        int slot = System.identityHashCode(value) & (STRING_CACHE - 1);
+        if (cachedStrings[slot] == value) {
+            json.encoded(cachedStringJson[slot]);
+            return;
+        }
+        int start = json.length();
+        json.string(value);
+        cachedStrings[slot] = value;
+        cachedStringJson[slot] = java.util.Arrays.copyOfRange(json.bytes(), start, json.length());
+    }
+
+    /**
+     * {"name":…,"value":…}. The dissector hands out the same HttpHeader object for a header line a stream repeats
+     * (Host, Server, Content-Type…), so the encoded object is kept for recently seen ones.
+     */
+    private void header(HttpHeader h) {
+        int slot = System.identityHashCode(h) & (HEADER_CACHE - 1);
+        if (cachedHeaders[slot] == h) {
+            json.element();
+            json.raw(cachedHeaderJson[slot]);
+            return;
+        }
+        int start = json.length() + (json.inFirstElement() ? 0 : 1);
+        json.beginObjectElement().field(NAME, h.name()).field(VALUE, h.value()).end();
+        cachedHeaders[slot] = h;
+        cachedHeaderJson[slot] = java.util.Arrays.copyOfRange(json.bytes(), start, json.length());
+    }
+
     private void tls(TlsRecordSeen t) {
-        common("tls.record", t);
+        common(TLS_RECORD, t);
         json.field(TLS_CONTENT_TYPE, TlsNames.contentType(t.contentType()))
                 .field(TLS_VERSION, TlsNames.version(t.version()))
                 .field(TLS_LENGTH, t.length())

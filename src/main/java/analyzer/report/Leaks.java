@@ -47,10 +47,9 @@ public final class Leaks {
     public static List<Leak> of(HttpRequestSeen request) {
         List<Leak> leaks = new ArrayList<>();
         for (HttpHeader h : request.headers()) {
-            String name = h.name().toLowerCase(Locale.ROOT);
-            if (name.equals("authorization") || name.equals("proxy-authorization")) {
+            if (named(h, "authorization") || named(h, "proxy-authorization")) {
                 leaks.add(new Leak(Kind.CREDENTIALS, h.name() + ": " + authorization(h.value())));
-            } else if (name.equals("cookie")) {
+            } else if (named(h, "cookie")) {
                 leaks.add(new Leak(Kind.SESSION, h.name() + ": " + cookies(h.value())));
             }
         }
@@ -74,6 +73,21 @@ public final class Leaks {
             }
         }
         return leaks;
+    }
+
+    /**
+     * Whether the header's name, lower-cased, is {@code lower}. Runs for every header of every request printed, so
+     * an ASCII name (all that HTTP allows) is compared in place; only another name is lower-cased first, as its
+     * lower case may be ASCII (the Kelvin sign's is 'k').
+     */
+    private static boolean named(HttpHeader h, String lower) {
+        String name = h.name();
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) >= 0x80) {
+                return name.toLowerCase(Locale.ROOT).equals(lower);
+            }
+        }
+        return name.length() == lower.length() && name.equalsIgnoreCase(lower);
     }
 
     /** Whether the body text contains {@code secret}; bodies are searched after content decoding. */

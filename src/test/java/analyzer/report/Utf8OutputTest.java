@@ -1,6 +1,7 @@
 package analyzer.report;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analyzer.dissect.Event;
@@ -58,6 +59,32 @@ class Utf8OutputTest {
                 assertTrue(text.toString().contains(uri), text + " should contain " + uri);
             }
         }
+    }
+
+    @Test
+    void repeatedObjectsPrintAsFreshOnes() {
+        // The printer keeps encodings of strings, headers and flows it saw recently, keyed by identity: printing
+        // shared objects, then equal fresh copies, then different values in the same objects' places matches.
+        HttpHeader host = new HttpHeader("Host", "a");
+        String uri = "/same";
+        StringWriter shared = new StringWriter();
+        StringWriter fresh = new StringWriter();
+        JsonPrinter sharing = new JsonPrinter(shared);
+        JsonPrinter copying = new JsonPrinter(fresh);
+        for (int i = 0; i < 300; i++) {
+            long time = 1_763_928_242_000_000L + i * 400_000L; // crosses whole seconds
+            String value = i % 3 == 0 ? "a" : "b" + i;
+            HttpHeader header = i % 3 == 0 ? host : new HttpHeader("Host", value);
+            sharing.accept(new HttpRequestSeen(SampleEvents.flow(1 + i % 300), Direction.CLIENT_TO_SERVER, time,
+                    Frames.of(i + 1), "GET", i % 2 == 0 ? uri : "/other" + i, "HTTP/1.1", List.of(header),
+                    HttpBody.EMPTY));
+            copying.accept(new HttpRequestSeen(SampleEvents.flow(1 + i % 300), Direction.CLIENT_TO_SERVER, time,
+                    Frames.of(i + 1), new String("GET"), i % 2 == 0 ? new String(uri) : "/other" + i,
+                    new String("HTTP/1.1"), List.of(new HttpHeader(new String("Host"), new String(value))),
+                    HttpBody.EMPTY));
+        }
+        assertEquals(fresh.toString(), shared.toString());
+        assertTrue(shared.toString().contains("\"frame.time_epoch\":1763928361.600000,"), shared.toString());
     }
 
     private static byte[] jdk(String s) throws IOException {
