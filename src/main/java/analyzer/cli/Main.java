@@ -16,19 +16,25 @@ import picocli.CommandLine.Option;
         description = {
             "Network traffic analyzer and man-in-the-middle demo tool.",
             "Shows what an eavesdropper sees on the wire, and proves HTTPS with a pinned CA defeats it."},
-        subcommands = {
-            CaptureCommand.class,
-            ReadCommand.class,
-            CheckCommand.class,
-            KeyCommand.class,
-            PkiCommand.class,
-            ServerCommand.class,
-            ClientCommand.class,
-            CommandLine.HelpCommand.class,
-        },
         footer = {"", "Exit codes: 0 ok · 1 check failed (plaintext seen, certificate rejected) · 2 usage or input error"
                 + " · 3 nothing to judge"})
 public final class Main implements Runnable {
+
+    /**
+     * Every subcommand, in the order --help lists them. Add new ones here (not in @Command): a run builds only the
+     * subcommand it names, because picocli reflects over each registered command and runs its initialisers
+     * (key generators, security providers), which cost every run of any command 0.1-0.3 s once there were eight.
+     */
+    static final Class<?>[] SUBCOMMANDS = {
+        CaptureCommand.class,
+        ReadCommand.class,
+        CheckCommand.class,
+        KeyCommand.class,
+        PkiCommand.class,
+        ServerCommand.class,
+        ClientCommand.class,
+        CommandLine.HelpCommand.class,
+    };
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors (for bug reports).")
@@ -62,14 +68,38 @@ public final class Main implements Runnable {
 
     /** Runs the tool in-process; tests use this with their own writers. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = commandLine();
+        CommandLine cli = commandLine(args);
         cli.setOut(out);
         cli.setErr(err);
         return cli.execute(args);
     }
 
+    /** The whole command line, every subcommand built. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for these arguments: when the first one names a subcommand (other than help), only that
+     * subcommand is built; anything else (--help, a typo to suggest a fix for, help COMMAND) gets them all.
+     */
+    static CommandLine commandLine(String[] args) {
         CommandLine cli = new CommandLine(new Main());
+        Class<?> named = null;
+        if (args.length > 0 && !args[0].startsWith("-")) {
+            for (Class<?> sub : SUBCOMMANDS) {
+                Command command = sub.getAnnotation(Command.class);
+                if (sub != CommandLine.HelpCommand.class && command != null
+                        && (command.name().equals(args[0]) || java.util.Arrays.asList(command.aliases()).contains(args[0]))) {
+                    named = sub;
+                }
+            }
+        }
+        for (Class<?> sub : SUBCOMMANDS) {
+            if (named == null || sub == named) {
+                cli.addSubcommand(sub);
+            }
+        }
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setUsageHelpAutoWidth(true);
         cli.setExecutionExceptionHandler(Main::handleExecutionException);
