@@ -33,6 +33,7 @@ public final class Main implements Runnable {
         PkiCommand.class,
         ServerCommand.class,
         ClientCommand.class,
+        ProxyCommand.class,
         CommandLine.HelpCommand.class,
     };
 

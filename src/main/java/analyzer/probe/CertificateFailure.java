@@ -5,12 +5,12 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 
 /** Puts the JDK's words for a failed certificate check into the ones a workshop knows from curl and OpenSSL. */
-final class CertificateFailure {
+public final class CertificateFailure {
 
     private CertificateFailure() {
     }
 
-    static String explain(Throwable failure) {
+    public static String explain(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof CertificateExpiredException) {
                 return "certificate has expired";

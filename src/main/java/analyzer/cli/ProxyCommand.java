@@ -1,0 +1,348 @@
+package analyzer.cli;
+
+import analyzer.dissect.DissectorOptions;
+import analyzer.dissect.Event;
+import analyzer.dissect.HttpRequestSeen;
+import analyzer.dissect.HttpResponseSeen;
+import analyzer.dissect.TlsRecordSeen;
+import analyzer.pki.ForgedCertificateAuthority;
+import analyzer.pki.PkiException;
+import analyzer.proxy.BodyReplacement;
+import analyzer.proxy.ForgeryAccepted;
+import analyzer.proxy.ForgeryRejected;
+import analyzer.proxy.HeaderRule;
+import analyzer.proxy.HostAndPort;
+import analyzer.proxy.InterceptingProxy;
+import analyzer.proxy.ProxyConfig;
+import analyzer.proxy.ProxyException;
+import analyzer.proxy.ProxyListener;
+import analyzer.proxy.TamperRules;
+import analyzer.proxy.Tampering;
+import analyzer.proxy.TlsMode;
+import analyzer.proxy.UpstreamFailure;
+import analyzer.proxy.UpstreamTrust;
+import analyzer.report.ProxyJsonPrinter;
+import analyzer.report.ProxyTextPrinter;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "proxy", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"The attacker in the middle: relays between clients and a server, shows everything it can read",
+            "and rewrites what you tell it to. Over HTTP every attack works; over HTTPS it can only relay encrypted",
+            "records (passthrough) or present a forged certificate (intercept), which a client that pins its CA rejects.",
+            "Runs until Ctrl-C or --duration."},
+        footer = {"", "Examples:",
+            "  analyzer proxy --listen 127.0.0.1:8080 --upstream 127.0.0.1:5683",
+            "  analyzer proxy --upstream 127.0.0.1:5683 --replace 'fluffy tail=>squirrel party'",
+            "  analyzer proxy --listen 127.0.0.1:8443 --upstream localhost:5683 --tls intercept --upstream-insecure",
+            "  analyzer proxy --listen 127.0.0.1:8080          # forward proxy: curl -x http://127.0.0.1:8080 …"})
+public final class ProxyCommand implements Callable<Integer> {
+
+    @Option(names = {"-l", "--listen"}, defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
+            description = "Where clients connect (default: ${DEFAULT-VALUE}); 0.0.0.0 only when you mean it.")
+    String listen;
+
+    @Option(names = {"-u", "--upstream"}, paramLabel = "HOST:PORT",
+            description = "Reverse proxy: relay every connection to this server. Without it, a forward proxy:"
+                    + " clients say where (absolute-form HTTP requests, CONNECT).")
+    String upstream;
+
+    @Option(names = "--tls", defaultValue = "passthrough", paramLabel = "passthrough|intercept",
+            description = "Clients speaking TLS: relay the encrypted records untouched, or intercept them with a"
+                    + " forged certificate (default: ${DEFAULT-VALUE}).")
+    TlsMode tls;
+
+    @Option(names = "--mitm-ca", paramLabel = "DIR",
+            description = "Where the proxy's own CA lives (made on first use; default: ~/.analyzer/mitm-ca).")
+    Path mitmCa;
+
+    @Option(names = "--upstream-cacert", paramLabel = "FILE",
+            description = "Intercept: trust only this CA (PEM) for the upstream's certificate.")
+    Path upstreamCacert;
+
+    @Option(names = "--upstream-insecure", description = "Intercept: do not verify the upstream's certificate.")
+    boolean upstreamInsecure;
+
+    @Option(names = "--replace", paramLabel = "FIND=>REPLACEMENT",
+            description = "Rewrite response bodies (gzip/deflate decoded first); repeatable.")
+    List<String> replace = new ArrayList<>();
+
+    @Option(names = "--replace-request", paramLabel = "FIND=>REPLACEMENT",
+            description = "Rewrite request bodies; repeatable.")
+    List<String> replaceRequest = new ArrayList<>();
+
+    @Option(names = "--set-header", paramLabel = "NAME:VALUE", description = "Set a response header; repeatable.")
+    List<String> setHeader = new ArrayList<>();
+
+    @Option(names = "--drop-header", paramLabel = "NAME", description = "Remove a response header; repeatable.")
+    List<String> dropHeader = new ArrayList<>();
+
+    @Option(names = "--set-request-header", paramLabel = "NAME:VALUE", description = "Set a request header; repeatable.")
+    List<String> setRequestHeader = new ArrayList<>();
+
+    @Option(names = "--drop-request-header", paramLabel = "NAME", description = "Remove a request header; repeatable.")
+    List<String> dropRequestHeader = new ArrayList<>();
+
+    @Option(names = "--max-rewrite-body", defaultValue = "8388608", paramLabel = "BYTES",
+            description = "Bodies larger than this are relayed unmodified, and the report says so"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int maxRewriteBody;
+
+    @Option(names = "--idle-timeout", defaultValue = "60s", paramLabel = "TIME", converter = Durations.class,
+            description = "Close connections silent both ways this long (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(names = "--connect-timeout", defaultValue = "10s", paramLabel = "TIME", converter = Durations.class,
+            description = "How long to wait for the upstream to accept (default: ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "TIME", converter = Durations.class,
+            description = "Stop after this long (30s, 2m); otherwise run until Ctrl-C.")
+    Duration duration;
+
+    @Option(names = "--brief", description = "One EAVESDROP line per exchange instead of each message in full.")
+    boolean brief;
+
+    @Mixin
+    OutputOptions output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        output.validate();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ProxyConfig config = config(err);
+        Tally tally = new Tally();
+        ProxyListener printer = output.format == OutputOptions.Format.json ? new ProxyJsonPrinter(out)
+                : new ProxyTextPrinter(out, output.style(), output.hex, brief);
+        CountDownLatch stop = new CountDownLatch(1);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "proxy-output");
+            t.setDaemon(true);
+            return t;
+        });
+        InterruptHandler interrupt = InterruptHandler.install(stop::countDown);
+        try (InterceptingProxy proxy = InterceptingProxy.start(config, ProxyListener.both(tally, printer))) {
+            err.println(banner(proxy));
+            err.flush();
+            timer.scheduleWithFixedDelay(printer::flush, 200, 200, TimeUnit.MILLISECONDS);
+            if (duration != null) {
+                stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                stop.await();
+            }
+        } catch (ProxyException e) {
+            throw new UserError(ExitCodes.USAGE, e.getMessage(), e.hint(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            timer.shutdownNow();
+            interrupt.uninstall();
+        }
+        printer.flush();
+        err.println();
+        err.println(tally.summary());
+        err.flush();
+        return ExitCodes.OK;
+    }
+
+    private ProxyConfig config(PrintWriter err) {
+        InetSocketAddress listenAddress = listenAddress(err);
+        ProxyConfig config;
+        if (upstream != null) {
+            config = ProxyConfig.reverse(listenAddress, parse(upstream, "--upstream"));
+        } else {
+            config = ProxyConfig.forward(listenAddress);
+        }
+        if (tls == TlsMode.INTERCEPT) {
+            if (upstreamInsecure && upstreamCacert != null) {
+                throw new UserError("--upstream-insecure and --upstream-cacert contradict each other; choose one");
+            }
+            UpstreamTrust trust = upstreamInsecure ? UpstreamTrust.insecureTrust()
+                    : upstreamCacert != null ? UpstreamTrust.pinned(upstreamCacert) : UpstreamTrust.systemDefault();
+            config = config.withIntercept(mitmAuthority(), trust);
+        } else if (upstreamInsecure || upstreamCacert != null) {
+            throw new UserError("--upstream-insecure and --upstream-cacert apply to --tls intercept only",
+                    "In passthrough the proxy never opens TLS itself: the client verifies the server.");
+        }
+        if (maxRewriteBody < 0) {
+            throw new UserError("--max-rewrite-body must be 0 or more, not " + maxRewriteBody);
+        }
+        return config.withRules(rules()).withMaxRewriteBody(maxRewriteBody)
+                .withTimeouts(idleTimeout, connectTimeout)
+                .withDissector(new DissectorOptions(output.maxBody, DissectorOptions.defaults().maxRawPreview()));
+    }
+
+    private InetSocketAddress listenAddress(PrintWriter err) {
+        HostAndPort l = parse(listen, "--listen");
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(l.host());
+        } catch (UnknownHostException e) {
+            throw new UserError("--listen: cannot resolve " + l.host(), "Use an address such as 127.0.0.1.");
+        }
+        if (!address.isLoopbackAddress()) {
+            err.println("analyzer: warning: listening on " + l + ", reachable from other machines;"
+                    + " anyone who can connect can use this proxy");
+        }
+        return new InetSocketAddress(address, l.port());
+    }
+
+    private ForgedCertificateAuthority mitmAuthority() {
+        Path dir = mitmCa != null ? mitmCa : Path.of(System.getProperty("user.home"), ".analyzer", "mitm-ca");
+        try {
+            return ForgedCertificateAuthority.loadOrCreate(dir);
+        } catch (PkiException e) {
+            throw new UserError(ExitCodes.USAGE, "--mitm-ca: " + e.getMessage(),
+                    "Give a directory the proxy may create and write (--mitm-ca DIR).", e);
+        }
+    }
+
+    private TamperRules rules() {
+        return new TamperRules(each(replace, "--replace", BodyReplacement::parse),
+                headerRules(setHeader, dropHeader, "--set-header"),
+                each(replaceRequest, "--replace-request", BodyReplacement::parse),
+                headerRules(setRequestHeader, dropRequestHeader, "--set-request-header"));
+    }
+
+    private static List<HeaderRule> headerRules(List<String> set, List<String> drop, String option) {
+        List<HeaderRule> rules = new ArrayList<>(each(set, option, HeaderRule::parseSet));
+        rules.addAll(each(drop, option.replace("set", "drop"), HeaderRule::drop));
+        return rules;
+    }
+
+    private static <T> List<T> each(List<String> values, String option, Function<String, T> parse) {
+        List<T> parsed = new ArrayList<>();
+        for (String v : values) {
+            try {
+                parsed.add(parse.apply(v));
+            } catch (IllegalArgumentException e) {
+                throw new UserError(option + ": " + e.getMessage());
+            }
+        }
+        return parsed;
+    }
+
+    private static HostAndPort parse(String value, String option) {
+        try {
+            return HostAndPort.parse(value, -1);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(option + ": " + e.getMessage());
+        }
+    }
+
+    private String banner(InterceptingProxy proxy) {
+        ProxyConfig c = proxy.config();
+        InetSocketAddress a = proxy.address();
+        String listening = (a.getAddress().getHostAddress().indexOf(':') >= 0 ? "[" + a.getAddress().getHostAddress()
+                + "]" : a.getAddress().getHostAddress()) + ":" + a.getPort();
+        StringBuilder sb = new StringBuilder("proxy ").append(listening);
+        sb.append(c.isForward() ? " (forward: absolute-form HTTP and CONNECT" : " → " + c.upstream() + " (reverse");
+        if (c.tls() == TlsMode.INTERCEPT) {
+            sb.append(", TLS intercepted, forging as \"").append(proxy.forgingIssuer()).append("\")");
+        } else {
+            sb.append(", TLS passed through)");
+        }
+        sb.append(" — Ctrl-C to stop");
+        if (c.tls() == TlsMode.INTERCEPT) {
+            Path dir = mitmCa != null ? mitmCa : Path.of(System.getProperty("user.home"), ".analyzer", "mitm-ca");
+            sb.append("\n  clients that trust ").append(dir.resolve(ForgedCertificateAuthority.CERTIFICATE_FILE))
+                    .append(" (or verify nothing) will be fooled");
+        }
+        for (BodyReplacement r : c.rules().responseBody()) {
+            sb.append("\n  rewriting response bodies: \"").append(r.find()).append("\" → \"").append(r.replacement()).append('"');
+        }
+        for (BodyReplacement r : c.rules().requestBody()) {
+            sb.append("\n  rewriting request bodies: \"").append(r.find()).append("\" → \"").append(r.replacement()).append('"');
+        }
+        for (HeaderRule h : c.rules().responseHeaders()) {
+            sb.append("\n  response header ").append(h.name()).append(h.drops() ? ": dropped" : " set to \"" + h.value() + "\"");
+        }
+        for (HeaderRule h : c.rules().requestHeaders()) {
+            sb.append("\n  request header ").append(h.name()).append(h.drops() ? ": dropped" : " set to \"" + h.value() + "\"");
+        }
+        return sb.toString();
+    }
+
+    /** Counts what happened, for the summary on stderr at the end. */
+    static final class Tally implements ProxyListener {
+        private final AtomicLong requests = new AtomicLong();
+        private final AtomicLong responses = new AtomicLong();
+        private final AtomicLong tlsRecords = new AtomicLong();
+        private final AtomicLong tampered = new AtomicLong();
+        private final AtomicLong accepted = new AtomicLong();
+        private final AtomicLong rejected = new AtomicLong();
+        private final AtomicLong upstreamFailures = new AtomicLong();
+        private final AtomicLong flows = new AtomicLong();
+
+        @Override
+        public void seen(Event event) {
+            flows.accumulateAndGet(event.flow().id(), Math::max);
+            if (event instanceof HttpRequestSeen) {
+                requests.incrementAndGet();
+            } else if (event instanceof HttpResponseSeen) {
+                responses.incrementAndGet();
+            } else if (event instanceof TlsRecordSeen) {
+                tlsRecords.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void tampered(Tampering t) {
+            tampered.incrementAndGet();
+        }
+
+        @Override
+        public void forgeryAccepted(ForgeryAccepted a) {
+            accepted.incrementAndGet();
+        }
+
+        @Override
+        public void forgeryRejected(ForgeryRejected r) {
+            rejected.incrementAndGet();
+        }
+
+        @Override
+        public void upstreamFailed(UpstreamFailure f) {
+            upstreamFailures.incrementAndGet();
+        }
+
+        String summary() {
+            StringBuilder sb = new StringBuilder();
+            sb.append(SniffPipeline.plural(flows.get(), "connection")).append(" · ")
+                    .append(SniffPipeline.plural(requests.get(), "HTTP request")).append(", ")
+                    .append(SniffPipeline.plural(responses.get(), "response")).append(" · ")
+                    .append(SniffPipeline.plural(tlsRecords.get(), "TLS record")).append(" · ")
+                    .append(SniffPipeline.plural(tampered.get(), "rewrite"));
+            if (accepted.get() + rejected.get() > 0) {
+                sb.append(" · forged certificate accepted ").append(accepted.get()).append(", rejected ")
+                        .append(rejected.get());
+            }
+            if (upstreamFailures.get() > 0) {
+                sb.append(" · ").append(SniffPipeline.plural(upstreamFailures.get(), "upstream failure"));
+            }
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package analyzer.proxy;
+
+import analyzer.flow.Direction;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SniHandler;
+
+/** Installs the client side's handlers, always ahead of the relay handler that ends the pipeline. */
+final class ClientPipeline {
+
+    static final String SNIFF = "sniff";
+    static final String TAP = "tap";
+    static final String HTTP = "http";
+    static final String FORWARD = "forward";
+    static final String TAMPER = "tamper";
+    static final String TLS_WATCH = "tls-watch";
+    static final String TLS = "tls";
+
+    private ClientPipeline() {
+    }
+
+    /** Plain bytes from the client (HTTP, or TLS passed through): the tap, then HTTP handling if messages are relayed. */
+    static void plain(ChannelPipeline p, ProxiedConnection connection, boolean http) {
+        add(p, TAP, new RelayTap(connection, Direction.CLIENT_TO_SERVER));
+        if (http) {
+            httpHandlers(p, connection);
+        }
+    }
+
+    /**
+     * Intercepted TLS: the watcher reads the handshake in clear (for the client's alert), the SNI handler presents a
+     * certificate forged for the name the client asked for, and the tap sees the decrypted bytes.
+     */
+    static void intercept(ChannelPipeline p, ProxiedConnection connection, HandshakeWatcher watcher, boolean http) {
+        add(p, TLS_WATCH, watcher);
+        add(p, TLS, new SniHandler(host -> connection.proxy().forged.contextFor(connection.forgeFor(host))));
+        plain(p, connection, http);
+    }
+
+    /** Forward mode: the client speaks proxy HTTP (absolute-form requests, CONNECT). */
+    static void forward(ChannelPipeline p, ProxiedConnection connection) {
+        add(p, TAP, new RelayTap(connection, Direction.CLIENT_TO_SERVER));
+        add(p, HTTP, new HttpServerCodec());
+        add(p, FORWARD, new ForwardProxyHandler(connection));
+        if (!connection.proxy().requestRewriter.isEmpty()) {
+            add(p, TAMPER, new MessageTamperer(connection, Direction.CLIENT_TO_SERVER,
+                    connection.proxy().requestRewriter, connection.proxy().config.maxRewriteBody()));
+        }
+    }
+
+    /** Takes the proxy-HTTP handlers out after a CONNECT; the codec goes last so bytes it held reach the sniffer. */
+    static void removeHttp(ChannelPipeline p) {
+        for (String name : new String[] {FORWARD, TAMPER, TAP, HTTP}) {
+            if (p.get(name) != null) {
+                p.remove(name);
+            }
+        }
+    }
+
+    private static void httpHandlers(ChannelPipeline p, ProxiedConnection connection) {
+        add(p, HTTP, new HttpServerCodec());
+        if (!connection.proxy().requestRewriter.isEmpty()) {
+            add(p, TAMPER, new MessageTamperer(connection, Direction.CLIENT_TO_SERVER,
+                    connection.proxy().requestRewriter, connection.proxy().config.maxRewriteBody()));
+        }
+    }
+
+    private static void add(ChannelPipeline p, String name, ChannelHandler handler) {
+        p.addBefore(RelayHandler.NAME, name, handler);
+    }
+}

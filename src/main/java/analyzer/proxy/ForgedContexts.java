@@ -1,0 +1,61 @@
+package analyzer.proxy;
+
+import analyzer.pki.ForgedCertificateAuthority;
+import analyzer.pki.ForgedLeaf;
+import analyzer.pki.PkiException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.net.ssl.SSLException;
+
+/**
+ * The server-side TLS contexts that present forged certificates, one per host name, kept in a bounded cache
+ * (building a context is cheap next to a handshake, but not free).
+ */
+final class ForgedContexts {
+
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    private static final int CACHED_HOSTS = 256;
+
+    private final ForgedCertificateAuthority ca;
+    private final Map<String, SslContext> cache = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SslContext> eldest) {
+            return size() > CACHED_HOSTS;
+        }
+    };
+
+    ForgedContexts(ForgedCertificateAuthority ca) {
+        this.ca = ca;
+    }
+
+    SslContext contextFor(String host) {
+        synchronized (cache) {
+            SslContext cached = cache.get(host);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        SslContext context;
+        try {
+            ForgedLeaf leaf = ca.leafFor(host);
+            context = SslContextBuilder.forServer(leaf.privateKey(), leaf.chain())
+                    .sslProvider(SslProvider.JDK)
+                    .protocols(PROTOCOLS)
+                    .build();
+        } catch (PkiException | SSLException e) {
+            throw new IllegalStateException("cannot use the certificate forged for " + host + ": " + e.getMessage(), e);
+        }
+        synchronized (cache) {
+            cache.put(host, context);
+        }
+        return context;
+    }
+
+    /** The forging CA's name as a certificate viewer shows it ("CN=analyzer MITM CA,O=analyzer"). */
+    String issuer() {
+        return ca.caCertificate().getSubjectX500Principal().getName();
+    }
+}

@@ -1,0 +1,56 @@
+package analyzer.proxy;
+
+import analyzer.dissect.Dissector;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What every connection of one running proxy shares: its configuration, listener, dissector and TLS contexts. */
+final class ProxyContext {
+
+    final ProxyConfig config;
+    final ProxyListener listener;
+    final Dissector dissector;
+    final Transport transport;
+    /** Reverse mode: the upstream, resolved once at start. */
+    final InetSocketAddress upstreamAddress;
+    /** Intercept mode: TLS toward upstreams, and the forged server side toward clients. */
+    final SslContext upstreamTls;
+    final ForgedContexts forged;
+    final MessageRewriter requestRewriter;
+    final MessageRewriter responseRewriter;
+    final ChannelGroup channels = new DefaultChannelGroup("analyzer-proxy", GlobalEventExecutor.INSTANCE);
+    private final AtomicInteger flowIds = new AtomicInteger();
+
+    ProxyContext(ProxyConfig config, ProxyListener listener, Transport transport, InetSocketAddress upstreamAddress,
+                 SslContext upstreamTls, ForgedContexts forged) {
+        this.config = config;
+        this.listener = listener;
+        this.dissector = new Dissector(listener::seen, config.dissector());
+        this.transport = transport;
+        this.upstreamAddress = upstreamAddress;
+        this.upstreamTls = upstreamTls;
+        this.forged = forged;
+        TamperRules rules = config.rules();
+        this.requestRewriter = new MessageRewriter(rules.requestHeaders(), rules.requestBody());
+        this.responseRewriter = new MessageRewriter(rules.responseHeaders(), rules.responseBody());
+    }
+
+    int nextFlowId() {
+        return flowIds.incrementAndGet();
+    }
+
+    /** Whether messages must be understood as HTTP (to rewrite them); otherwise bytes are relayed as they come. */
+    boolean relaysHttp() {
+        return !config.rules().isEmpty();
+    }
+
+    static long micros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+}

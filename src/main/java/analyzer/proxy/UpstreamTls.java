@@ -1,0 +1,39 @@
+package analyzer.proxy;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.nio.file.Files;
+import javax.net.ssl.SSLException;
+
+/** The client-side TLS context the proxy uses toward upstreams: the JDK's trust store, a pinned CA, or none. */
+final class UpstreamTls {
+
+    private UpstreamTls() {
+    }
+
+    static SslContext context(UpstreamTrust trust) throws ProxyException {
+        SslContextBuilder builder = SslContextBuilder.forClient()
+                .sslProvider(SslProvider.JDK)
+                .protocols(ForgedContexts.PROTOCOLS);
+        if (trust.insecure()) {
+            builder.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+        } else {
+            builder.endpointIdentificationAlgorithm("HTTPS");
+            if (trust.caCertificate() != null) {
+                if (!Files.isReadable(trust.caCertificate())) {
+                    throw new ProxyException("cannot read the upstream CA certificate " + trust.caCertificate(),
+                            "Give a PEM file, e.g. the secret server's ca.pem.", null);
+                }
+                builder.trustManager(trust.caCertificate().toFile());
+            }
+        }
+        try {
+            return builder.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new ProxyException("cannot use " + trust.caCertificate() + " as the upstream CA: "
+                    + e.getMessage(), "Give a PEM file holding one or more certificates.", e);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package analyzer.report;
+
+import analyzer.dissect.Event;
+import analyzer.dissect.HttpBody;
+import analyzer.dissect.HttpRequestSeen;
+import analyzer.dissect.HttpResponseSeen;
+import analyzer.flow.Direction;
+import analyzer.proxy.ForgeryAccepted;
+import analyzer.proxy.ForgeryRejected;
+import analyzer.proxy.ProxyListener;
+import analyzer.proxy.TamperSkipped;
+import analyzer.proxy.Tampering;
+import analyzer.proxy.UpstreamFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What the proxy did, for people: each relayed message in full as {@code capture} shows it ("seen by proxy"),
+ * and one plain line per verdict: {@code EAVESDROP  GET /  ← 200 "fluffy tail"}, {@code TAMPERED …},
+ * {@code ATTACK FAILED …}. With {@code brief}, HTTP messages are shown by their EAVESDROP line only.
+ * Thread-safe: the proxy reports from several I/O threads.
+ */
+public final class ProxyTextPrinter implements ProxyListener {
+
+    private static final int LABEL = 15;
+    private static final int PREVIEW = 60;
+
+    private final Writer out;
+    private final Style style;
+    private final TextPrinter events;
+    private final boolean brief;
+    private final StringBuilder sb = new StringBuilder(256);
+
+    public ProxyTextPrinter(Writer out, Style style, boolean hex, boolean brief) {
+        this.out = out;
+        this.style = style;
+        this.events = new TextPrinter(out, style, hex);
+        this.brief = brief;
+    }
+
+    @Override
+    public synchronized void seen(Event event) {
+        boolean http = event instanceof HttpRequestSeen || event instanceof HttpResponseSeen;
+        if (!brief || !http) {
+            events.accept(event);
+        }
+        sb.setLength(0);
+        if (event instanceof HttpResponseSeen r) {
+            label(style.yellow("EAVESDROP"));
+            String exchange = r.requestMethod() == null ? "(unpaired)" : r.requestMethod() + " " + r.requestUri();
+            sb.append(pad(exchange, 16)).append(" ← ").append(r.code()).append(' ').append(preview(r.body()));
+            flowTag(r.flow().id());
+            for (Leaks.Leak leak : Leaks.of(r)) {
+                label(style.red("EAVESDROP")).append(leak.kind().label()).append(" in clear: ").append(leak.detail());
+                flowTag(r.flow().id());
+            }
+        } else if (event instanceof HttpRequestSeen r && brief) {
+            for (Leaks.Leak leak : Leaks.of(r)) {
+                label(style.red("EAVESDROP")).append(pad(r.method() + " " + r.uri(), 16)).append(' ')
+                        .append(leak.kind().label()).append(" in clear: ").append(leak.detail());
+                flowTag(r.flow().id());
+            }
+        }
+        write();
+    }
+
+    @Override
+    public synchronized void tampered(Tampering t) {
+        sb.setLength(0);
+        label(style.red("TAMPERED")).append(pad(t.part(), 16)).append(' ')
+                .append(t.before() == null ? "(none)" : quote(t.before())).append(" → ")
+                .append(t.after() == null ? "(dropped)" : quote(t.after()));
+        if (t.count() > 1) {
+            sb.append("  ×").append(t.count());
+        }
+        if (t.exchange() != null) {
+            sb.append(style.dim("  (" + (t.direction() == Direction.SERVER_TO_CLIENT ? "answer to " : "") + t.exchange()
+                    + ")"));
+        }
+        flowTag(t.flow().id());
+        write();
+    }
+
+    @Override
+    public synchronized void tamperSkipped(TamperSkipped s) {
+        sb.setLength(0);
+        label(style.yellow("NOT TAMPERED")).append(s.part());
+        if (s.exchange() != null) {
+            sb.append(s.direction() == Direction.SERVER_TO_CLIENT ? " of the answer to " : " of ").append(s.exchange());
+        }
+        sb.append(": ").append(s.reason()).append("; relayed unmodified");
+        flowTag(s.flow().id());
+        write();
+    }
+
+    @Override
+    public synchronized void forgeryAccepted(ForgeryAccepted a) {
+        sb.setLength(0);
+        label(style.red("INTERCEPTED")).append("client ").append(a.flow().client())
+                .append(" accepted the forged certificate for ").append(a.host())
+                .append(" (").append(a.protocol()).append(", ").append(a.cipherSuite())
+                .append("): the proxy reads and rewrites its traffic");
+        flowTag(a.flow().id());
+        write();
+    }
+
+    @Override
+    public synchronized void forgeryRejected(ForgeryRejected r) {
+        sb.setLength(0);
+        if (r.certificateRejected()) {
+            label(style.green("ATTACK FAILED")).append("client ").append(r.flow().client())
+                    .append(" rejected the forged certificate for ").append(r.host()).append(" (")
+                    .append(r.alert() != null ? "alert " + r.alert()
+                            + (r.evidence() == ForgeryRejected.Evidence.ALERT_DECRYPTED ? ", read by the proxy's TLS engine" : "")
+                            : "closed the connection during the handshake")
+                    .append(')');
+        } else {
+            label(style.yellow("TLS FAILED")).append("handshake with client ").append(r.flow().client())
+                    .append(" for ").append(r.host()).append(" failed")
+                    .append(r.alert() != null ? " (alert " + r.alert() + ")" : "")
+                    .append(r.detail() != null ? ": " + r.detail() : "");
+        }
+        flowTag(r.flow().id());
+        write();
+    }
+
+    @Override
+    public synchronized void upstreamFailed(UpstreamFailure f) {
+        sb.setLength(0);
+        label(style.yellow("UPSTREAM FAILED")).append(f.upstream() == null ? "upstream" : f.upstream().toString())
+                .append(" for client ").append(f.flow().client()).append(": ").append(f.reason())
+                .append(f.badGateway() ? " (answered 502 Bad Gateway)" : " (connection closed)");
+        flowTag(f.flow().id());
+        write();
+    }
+
+    @Override
+    public synchronized void flush() {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private StringBuilder label(String styled) {
+        if (sb.length() > 0) {
+            sb.append('\n');
+        }
+        int visible = styled.replaceAll("\u001b\\[[0-9;]*m", "").length();
+        sb.append(styled);
+        for (int i = visible; i < LABEL; i++) {
+            sb.append(' ');
+        }
+        return sb.append(' ');
+    }
+
+    private void flowTag(int flow) {
+        sb.append(style.dim("  #" + flow));
+    }
+
+    private static String pad(String s, int width) {
+        StringBuilder p = new StringBuilder(s);
+        while (p.length() < width) {
+            p.append(' ');
+        }
+        return p.toString();
+    }
+
+    private static String preview(HttpBody body) {
+        if (body.length() == 0) {
+            return "(empty body)";
+        }
+        if (!body.text()) {
+            return "(" + body.length() + " bytes, binary)";
+        }
+        String text = new String(body.shown(), StandardCharsets.UTF_8);
+        boolean cut = text.length() > PREVIEW || body.truncated();
+        return quote(text.length() > PREVIEW ? text.substring(0, PREVIEW) : text) + (cut ? "…" : "");
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\r", "\\r").replace("\n", "\\n") + "\"";
+    }
+
+    private void write() {
+        if (sb.length() == 0) {
+            return;
+        }
+        sb.append('\n');
+        try {
+            out.append(sb);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

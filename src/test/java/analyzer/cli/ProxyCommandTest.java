@@ -1,0 +1,85 @@
+package analyzer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import analyzer.capture.TestServers;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** `analyzer proxy` from the command line: what people see, and one-line errors for bad input. */
+@Timeout(60)
+class ProxyCommandTest {
+
+    @Test
+    void eavesdropsAndTampersAndSaysSo() throws Exception {
+        HttpServer server = TestServers.plain("fluffy tail");
+        int port = freePort();
+        try {
+            CompletableFuture<CommandRun> run = CompletableFuture.supplyAsync(() -> CommandRun.of("proxy",
+                    "--listen", "127.0.0.1:" + port, "--upstream", "127.0.0.1:" + server.getAddress().getPort(),
+                    "--replace", "fluffy tail=>squirrel party", "--duration", "3s", "--color", "never"));
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String body = null;
+            for (int i = 0; i < 100 && body == null; i++) {
+                try {
+                    body = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                } catch (java.net.ConnectException notYet) {
+                    Thread.sleep(50);
+                }
+            }
+            assertEquals("squirrel party", body);
+            CommandRun r = run.get(20, TimeUnit.SECONDS);
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.err().startsWith("proxy 127.0.0.1:" + port + " → 127.0.0.1:" + server.getAddress().getPort()
+                    + " (reverse, TLS passed through)"), r.err());
+            assertTrue(r.out().contains("EAVESDROP       GET /            ← 200 \"fluffy tail\""), r.out());
+            assertTrue(r.out().contains("TAMPERED        response body    \"fluffy tail\" → \"squirrel party\""), r.out());
+            assertTrue(r.out().contains("seen by proxy"), r.out());
+            assertTrue(r.err().contains("1 HTTP request, 1 response"), r.err());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void badInputIsOneLineAndExitCode2() throws Exception {
+        expectUsage("cannot resolve nonsense.invalid", "proxy", "--listen", "nonsense.invalid:8080", "--upstream", "127.0.0.1:1");
+        expectUsage("is not FIND=>REPLACEMENT", "proxy", "--upstream", "127.0.0.1:1", "--replace", "oops");
+        expectUsage("has no port", "proxy", "--upstream", "localhost");
+        expectUsage("apply to --tls intercept only", "proxy", "--upstream", "127.0.0.1:1", "--upstream-insecure");
+        expectUsage("Invalid value", "proxy", "--tls", "sideways");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CommandRun r = expectUsage("already in use", "proxy", "--listen", "127.0.0.1:" + taken.getLocalPort(),
+                    "--upstream", "127.0.0.1:1", "--duration", "1s");
+            assertTrue(r.err().contains("--listen"), r.err());
+        }
+    }
+
+    private static CommandRun expectUsage(String words, String... args) {
+        CommandRun r = CommandRun.of(args);
+        assertEquals(ExitCodes.USAGE, r.code(), r.err());
+        assertTrue(r.err().startsWith("analyzer: "), r.err());
+        assertTrue(r.err().contains(words), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+        return r;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

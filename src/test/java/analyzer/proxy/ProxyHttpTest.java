@@ -1,0 +1,298 @@
+package analyzer.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import analyzer.dissect.HttpRequestSeen;
+import analyzer.dissect.HttpResponseSeen;
+import analyzer.flow.Direction;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContentDecompressor;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Plain HTTP through the proxy, with real clients (the JDK's, curl, raw sockets) and a real server. */
+@Timeout(60)
+@ExtendWith(NettyLeaks.class)
+class ProxyHttpTest {
+
+    private static final InetSocketAddress ANY_PORT = new InetSocketAddress("127.0.0.1", 0);
+    private static final TamperRules SQUIRREL = TamperRules.replaceInResponses(
+            BodyReplacement.parse("fluffy tail=>squirrel party"));
+
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final Recorder recorder = new Recorder();
+    private TestUpstream upstream;
+    private InterceptingProxy proxy;
+
+    @BeforeEach
+    void startUpstream() throws Exception {
+        upstream = TestUpstream.plain();
+    }
+
+    @AfterEach
+    void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        upstream.close();
+    }
+
+    @Test
+    void eavesdropperReadsTheSecretAsTheClientGetsIt() throws Exception {
+        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort()), recorder);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(TestUpstream.SECRET, get("/secret").body());
+        }
+        List<HttpResponseSeen> responses = recorder.await(HttpResponseSeen.class, 3, r -> true);
+        HttpResponseSeen r = responses.get(0);
+        assertEquals(TestUpstream.SECRET, new String(r.body().shown(), StandardCharsets.UTF_8));
+        assertEquals("GET", r.requestMethod());
+        assertEquals("/secret", r.requestUri());
+        assertTrue(r.frames().isEmpty(), "seen by the proxy, not in a capture");
+        assertEquals(upstream.port(), r.flow().server().port());
+        assertEquals(Direction.SERVER_TO_CLIENT, r.direction());
+        assertTrue(recorder.all(Tampering.class).isEmpty());
+    }
+
+    @Test
+    void tamperingChangesWhatTheClientGetsWhateverTheFraming() throws Exception {
+        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort()).withRules(SQUIRREL),
+                recorder);
+        assertEquals("squirrel party", get("/secret").body());
+        assertEquals("squirrel party", get("/chunked").body());
+        HttpResponse<byte[]> gz = client.send(request("/gzip"), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(String.valueOf(gz.body().length), gz.headers().firstValue("Content-Length").orElseThrow());
+        assertEquals(("the secret is squirrel party\n").repeat(50), gunzip(gz.body()));
+        HttpResponse<byte[]> gzChunked = client.send(request("/gzip-chunked"), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("squirrel party squirrel party", gunzip(gzChunked.body()));
+        List<Tampering> t = recorder.await(Tampering.class, 4, x -> x.part().equals("response body"));
+        assertEquals("fluffy tail", t.get(0).before());
+        assertEquals("squirrel party", t.get(0).after());
+        assertEquals("GET /secret", t.get(0).exchange());
+        assertTrue(t.stream().anyMatch(x -> x.exchange().equals("GET /gzip") && x.count() == 50), recorder.describe());
+        // The eavesdropper still read the original.
+        recorder.await(HttpResponseSeen.class, 1, r -> r.requestUri().equals("/secret")
+                && new String(r.body().shown(), StandardCharsets.UTF_8).equals(TestUpstream.SECRET));
+    }
+
+    @Test
+    void pipelinedRequestsComeBackInOrderWithCorrectFraming() throws Exception {
+        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort()).withRules(SQUIRREL),
+                recorder);
+        String paths = "/secret /chunked /gzip /gzip-chunked /secret";
+        StringBuilder requests = new StringBuilder();
+        for (String path : paths.split(" ")) {
+            requests.append("GET ").append(path).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
+        }
+        List<FullHttpResponse> responses = new ArrayList<>();
+        EmbeddedChannel parser = new EmbeddedChannel(new HttpResponseDecoder(), new HttpContentDecompressor(0),
+                new HttpObjectAggregator(1 << 20));
+        try (Socket s = new Socket("127.0.0.1", proxy.address().getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(requests.toString().getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[8192];
+            while (responses.size() < 5) {
+                int n = in.read(buf);
+                assertTrue(n > 0, "the proxy closed after " + responses.size() + " responses");
+                parser.writeInbound(Unpooled.copiedBuffer(buf, 0, n));
+                for (Object o; (o = parser.readInbound()) != null; ) {
+                    responses.add((FullHttpResponse) o);
+                }
+            }
+        }
+        try {
+            List<String> bodies = responses.stream().map(r -> r.content().toString(StandardCharsets.UTF_8)).toList();
+            assertEquals(List.of("squirrel party", "squirrel party", "the secret is squirrel party\n".repeat(50),
+                    "squirrel party squirrel party", "squirrel party"), bodies);
+            assertTrue(responses.stream().allMatch(r -> r.decoderResult().isSuccess()));
+        } finally {
+            responses.forEach(FullHttpResponse::release);
+            parser.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void requestBodiesAndHeadersCanBeRewrittenToo() throws Exception {
+        TamperRules rules = new TamperRules(List.of(), List.of(),
+                List.of(BodyReplacement.parse("pay 10=>pay 1000")), List.of(HeaderRule.set("X-Test", "yes")));
+        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort()).withRules(rules),
+                recorder);
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/echo"))
+                .POST(HttpRequest.BodyPublishers.ofString("please pay 10 euros")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("got please pay 1000 euros x-test=yes", r.body());
+        recorder.await(Tampering.class, 1, t -> t.part().equals("request body") && t.exchange().equals("POST /echo"));
+        recorder.await(Tampering.class, 1, t -> t.part().equals("request header X-Test") && t.after().equals("yes"));
+    }
+
+    @Test
+    void bodyOverTheRewriteLimitIsRelayedUnmodifiedAndSaidSo() throws Exception {
+        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort()).withRules(SQUIRREL)
+                .withMaxRewriteBody(1000), recorder);
+        String body = get("/big").body();
+        assertEquals((TestUpstream.SECRET + "\n").repeat(20_000), body);
+        TamperSkipped skipped = recorder.awaitOne(TamperSkipped.class);
+        assertTrue(skipped.reason().contains("1000 bytes"), skipped.reason());
+        assertEquals("squirrel party", get("/secret").body(), "the next response on the connection is rewritten");
+    }
+
+    @Test
+    void unreachableUpstreamGets502WithAReason() throws Exception {
+        int deadPort;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            deadPort = s.getLocalPort();
+        }
+        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, new HostAndPort("127.0.0.1", deadPort)),
+                recorder);
+        HttpResponse<String> r = get("/");
+        assertEquals(502, r.statusCode());
+        assertTrue(r.body().contains("connection refused"), r.body());
+        UpstreamFailure f = recorder.awaitOne(UpstreamFailure.class);
+        assertTrue(f.badGateway());
+        assertEquals("connection refused", f.reason());
+        recorder.await(HttpResponseSeen.class, 1, x -> x.code() == 502);
+        assertEquals(502, get("/").statusCode(), "the proxy goes on serving");
+    }
+
+    @Test
+    void forwardProxyServesCurlAndKeepsServingAfterAFailure() throws Exception {
+        int deadPort;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            deadPort = s.getLocalPort();
+        }
+        proxy = InterceptingProxy.start(ProxyConfig.forward(ANY_PORT).withRules(SQUIRREL), recorder);
+        String proxyUrl = "http://127.0.0.1:" + proxy.address().getPort();
+        Curl down = Curl.run("-x", proxyUrl, "http://127.0.0.1:" + deadPort + "/");
+        assertTrue(down.out().contains("connection refused"), down.toString());
+        Curl ok = Curl.run("-x", proxyUrl, "http://127.0.0.1:" + upstream.port() + "/secret",
+                "http://localhost:" + upstream.port() + "/chunked");
+        assertEquals(0, ok.code(), ok.err());
+        assertEquals("squirrel partysquirrel party", ok.out());
+        recorder.await(HttpRequestSeen.class, 1,
+                r -> r.uri().equals("http://127.0.0.1:" + upstream.port() + "/secret"));
+        HttpClient viaProxy = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .proxy(java.net.ProxySelector.of(proxy.address())).build();
+        assertEquals("squirrel party", viaProxy.send(request("/secret"), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    @Test
+    void originFormRequestToAForwardProxyIsRefusedPlainly() throws Exception {
+        proxy = InterceptingProxy.start(ProxyConfig.forward(ANY_PORT), recorder);
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + proxy.address().getPort() + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, r.statusCode());
+        assertTrue(r.body().contains("forward proxy"), r.body());
+    }
+
+    @Test
+    void thousandConcurrentConnectionsAllComplete() throws Exception {
+        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort()), recorder);
+        int n = 1000;
+        List<Socket> sockets = new ArrayList<>(n);
+        byte[] request = "GET /secret HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        try {
+            for (int i = 0; i < n; i++) {
+                Socket s = new Socket("127.0.0.1", proxy.address().getPort());
+                s.setSoTimeout(20_000);
+                sockets.add(s);
+            }
+            for (Socket s : sockets) {
+                s.getOutputStream().write(request);
+            }
+            int ok = 0;
+            for (Socket s : sockets) {
+                String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                if (response.startsWith("HTTP/1.1 200") && response.endsWith(TestUpstream.SECRET)) {
+                    ok++;
+                }
+            }
+            assertEquals(n, ok);
+        } finally {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+        recorder.await(HttpResponseSeen.class, n, r -> true);
+    }
+
+    @Test
+    void slowReaderDoesNotStallOthersNorMakeTheProxyBufferEverything() throws Exception {
+        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort()), recorder);
+        try (Socket slow = new Socket("127.0.0.1", proxy.address().getPort())) {
+            slow.getOutputStream().write("GET /huge HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            // The slow client reads nothing; everyone else is served meanwhile.
+            for (int i = 0; i < 20; i++) {
+                assertEquals(TestUpstream.SECRET, get("/secret").body());
+            }
+            Thread.sleep(500);
+            long sent = upstream.hugeBytesSent();
+            assertTrue(sent < TestUpstream.HUGE / 4, "the upstream could push " + sent + " bytes: the proxy kept reading"
+                    + " for a client that does not read");
+            InputStream in = slow.getInputStream();
+            long total = 0;
+            byte[] buf = new byte[65536];
+            for (int n; total <= TestUpstream.HUGE && (n = in.read(buf)) > 0; ) {
+                total += n;
+            }
+            assertTrue(total > TestUpstream.HUGE, "the slow client still gets everything: " + total);
+        }
+    }
+
+    @Test
+    void clientHalfCloseAfterItsRequestStillGetsTheAnswer() throws Exception {
+        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort()), recorder);
+        try (Socket s = new Socket("127.0.0.1", proxy.address().getPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write("GET /secret HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            s.getInputStream().transferTo(got);
+            assertTrue(got.toString(StandardCharsets.US_ASCII).endsWith(TestUpstream.SECRET), got.toString());
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return client.send(request(path), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest request(String path) {
+        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build();
+    }
+
+    private URI uri(String path) {
+        int port = proxy.config().isForward() ? upstream.port() : proxy.address().getPort();
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static String gunzip(byte[] b) throws Exception {
+        return new String(new GZIPInputStream(new ByteArrayInputStream(b)).readAllBytes(), StandardCharsets.UTF_8);
+    }
+}
