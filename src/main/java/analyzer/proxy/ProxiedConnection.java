@@ -111,6 +111,8 @@ final class ProxiedConnection {
             connect(target, false);
         } else if (proxy.config.tls() == TlsMode.PASSTHROUGH) {
             tunnel = true;
+            clientHttp = false;
+            httpObjects = false;
             ClientPipeline.plain(pipeline, this, false);
             connect(target, false);
         } else {
