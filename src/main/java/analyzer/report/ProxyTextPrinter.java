@@ -48,17 +48,17 @@ public final class ProxyTextPrinter implements ProxyListener {
         }
         sb.setLength(0);
         if (event instanceof HttpResponseSeen r) {
-            label(style.yellow("EAVESDROP"));
+            label("EAVESDROP", style.yellow("EAVESDROP"));
             String exchange = r.requestMethod() == null ? "(unpaired)" : r.requestMethod() + " " + r.requestUri();
             sb.append(pad(exchange, 16)).append(" ← ").append(r.code()).append(' ').append(preview(r.body()));
             flowTag(r.flow().id());
             for (Leaks.Leak leak : Leaks.of(r)) {
-                label(style.red("EAVESDROP")).append(leak.kind().label()).append(" in clear: ").append(leak.detail());
+                label("EAVESDROP", style.red("EAVESDROP")).append(leak.kind().label()).append(" in clear: ").append(leak.detail());
                 flowTag(r.flow().id());
             }
         } else if (event instanceof HttpRequestSeen r && brief) {
             for (Leaks.Leak leak : Leaks.of(r)) {
-                label(style.red("EAVESDROP")).append(pad(r.method() + " " + r.uri(), 16)).append(' ')
+                label("EAVESDROP", style.red("EAVESDROP")).append(pad(r.method() + " " + r.uri(), 16)).append(' ')
                         .append(leak.kind().label()).append(" in clear: ").append(leak.detail());
                 flowTag(r.flow().id());
             }
@@ -69,7 +69,7 @@ public final class ProxyTextPrinter implements ProxyListener {
     @Override
     public synchronized void tampered(Tampering t) {
         sb.setLength(0);
-        label(style.red("TAMPERED")).append(pad(t.part(), 16)).append(' ')
+        label("TAMPERED", style.red("TAMPERED")).append(pad(t.part(), 16)).append(' ')
                 .append(t.before() == null ? "(none)" : quote(t.before())).append(" → ")
                 .append(t.after() == null ? "(dropped)" : quote(t.after()));
         if (t.count() > 1) {
@@ -86,7 +86,7 @@ public final class ProxyTextPrinter implements ProxyListener {
     @Override
     public synchronized void tamperSkipped(TamperSkipped s) {
         sb.setLength(0);
-        label(style.yellow("NOT TAMPERED")).append(s.part());
+        label("NOT TAMPERED", style.yellow("NOT TAMPERED")).append(s.part());
         if (s.exchange() != null) {
             sb.append(s.direction() == Direction.SERVER_TO_CLIENT ? " of the answer to " : " of ").append(s.exchange());
         }
@@ -98,7 +98,7 @@ public final class ProxyTextPrinter implements ProxyListener {
     @Override
     public synchronized void forgeryAccepted(ForgeryAccepted a) {
         sb.setLength(0);
-        label(style.red("INTERCEPTED")).append("client ").append(a.flow().client())
+        label("INTERCEPTED", style.red("INTERCEPTED")).append("client ").append(a.flow().client())
                 .append(" accepted the forged certificate for ").append(a.host())
                 .append(" (").append(a.protocol()).append(", ").append(a.cipherSuite())
                 .append("): the proxy reads and rewrites its traffic");
@@ -110,14 +110,14 @@ public final class ProxyTextPrinter implements ProxyListener {
     public synchronized void forgeryRejected(ForgeryRejected r) {
         sb.setLength(0);
         if (r.certificateRejected()) {
-            label(style.green("ATTACK FAILED")).append("client ").append(r.flow().client())
+            label("ATTACK FAILED", style.green("ATTACK FAILED")).append("client ").append(r.flow().client())
                     .append(" rejected the forged certificate for ").append(r.host()).append(" (")
                     .append(r.alert() != null ? "alert " + r.alert()
                             + (r.evidence() == ForgeryRejected.Evidence.ALERT_DECRYPTED ? ", read by the proxy's TLS engine" : "")
                             : "closed the connection during the handshake")
                     .append(')');
         } else {
-            label(style.yellow("TLS FAILED")).append("handshake with client ").append(r.flow().client())
+            label("TLS FAILED", style.yellow("TLS FAILED")).append("handshake with client ").append(r.flow().client())
                     .append(" for ").append(r.host()).append(" failed")
                     .append(r.alert() != null ? " (alert " + r.alert() + ")" : "")
                     .append(r.detail() != null ? ": " + r.detail() : "");
@@ -129,7 +129,7 @@ public final class ProxyTextPrinter implements ProxyListener {
     @Override
     public synchronized void upstreamFailed(UpstreamFailure f) {
         sb.setLength(0);
-        label(style.yellow("UPSTREAM FAILED")).append(f.upstream() == null ? "upstream" : f.upstream().toString())
+        label("UPSTREAM FAILED", style.yellow("UPSTREAM FAILED")).append(f.upstream() == null ? "upstream" : f.upstream().toString())
                 .append(" for client ").append(f.flow().client()).append(": ").append(f.reason())
                 .append(f.badGateway() ? " (answered 502 Bad Gateway)" : " (connection closed)");
         flowTag(f.flow().id());
@@ -145,13 +145,12 @@ public final class ProxyTextPrinter implements ProxyListener {
         }
     }
 
-    private StringBuilder label(String styled) {
+    private StringBuilder label(String plain, String styled) {
         if (sb.length() > 0) {
             sb.append('\n');
         }
-        int visible = styled.replaceAll("\u001b\\[[0-9;]*m", "").length();
         sb.append(styled);
-        for (int i = visible; i < LABEL; i++) {
+        for (int i = plain.length(); i < LABEL; i++) {
             sb.append(' ');
         }
         return sb.append(' ');
