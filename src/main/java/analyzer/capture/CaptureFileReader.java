@@ -26,7 +26,8 @@ final class CaptureFileReader implements AutoCloseable {
 
     private final Path file;
     private final FileChannel channel;
-    private ByteBuffer buf = ByteBuffer.allocate(4 * 1024 * 1024);
+    /** Direct: a heap buffer would make the channel copy every byte twice (into a temporary direct one first). */
+    private ByteBuffer buf = ByteBuffer.allocateDirect(4 * 1024 * 1024);
     private final boolean pcapng;
     private int linkType = -1;
     private long timeUnitsPerSecond = 1_000_000;
@@ -294,7 +295,7 @@ final class CaptureFileReader implements AutoCloseable {
             return true;
         }
         if (buf.capacity() < n) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(n, buf.capacity() * 2)).order(buf.order());
+            ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(n, buf.capacity() * 2)).order(buf.order());
             bigger.put(buf);
             bigger.flip();
             buf = bigger;
