@@ -144,19 +144,26 @@ final class PlainHttpMessage {
     private record HeaderLine(byte[] bytes, HttpHeader header, long contentLength) {
     }
 
-    private static final int RECENT_LINES = 32;
+    private static final int RECENT_LINES = 64;
+    /** Pairs of slots: a line is looked for in both of its pair, so two lines of a message rarely evict each other. */
     private final HeaderLine[] recent = new HeaderLine[RECENT_LINES];
 
     /** The header in [start, end) (without its CRLF), or null when it is not plain. */
     private HeaderLine headerLine(byte[] d, int start, int end) {
         int length = end - start;
-        int slot = (length * 31 + d[start] + 7 * d[end - 1]) & (RECENT_LINES - 1);
+        int h = ((length * 31 + d[start]) * 31 + d[start + length / 2]) * 31 + d[end - 1];
+        int slot = (h ^ (h >>> 6)) & (RECENT_LINES - 2);
         HeaderLine known = recent[slot];
         if (known != null && known.bytes.length == length && java.util.Arrays.equals(known.bytes, 0, length, d, start, end)) {
             return known;
         }
+        HeaderLine other = recent[slot + 1];
+        if (other != null && other.bytes.length == length && java.util.Arrays.equals(other.bytes, 0, length, d, start, end)) {
+            return other;
+        }
         HeaderLine line = parseHeaderLine(d, start, end);
         if (line != null) {
+            recent[slot + 1] = known;
             recent[slot] = line;
         }
         return line;
