@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,14 +24,20 @@ import java.util.function.UnaryOperator;
  */
 public final class WireTap implements AutoCloseable {
 
-    /** libpcap hands over buffered frames every 50 ms; wait a few rounds so the last exchange is in. */
-    private static final long SETTLE_MILLIS = 300;
+    /**
+     * libpcap hands over buffered frames every 50 ms, and a loaded machine may run the capture thread late: the tap
+     * counts as settled once no frame has arrived for this long (a few libpcap rounds)...
+     */
+    private static final long QUIET_MILLIS = 250;
+    /** ...or, on a link that never goes quiet, after this long. */
+    private static final long MAX_SETTLE_MILLIS = 3_000;
 
     private final LivePacketSource source;
     private final PcapWriter writer;
     private final TcpPipeline pipeline;
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
     private final Thread thread;
+    private final AtomicLong frames = new AtomicLong();
     private volatile CaptureException failure;
     private boolean stopped;
     private boolean closed;
@@ -75,6 +83,7 @@ public final class WireTap implements AutoCloseable {
     private void run() {
         try {
             source.run((frame, ts, data, caplen, origLen) -> {
+                frames.incrementAndGet();
                 if (writer != null) {
                     writer.write(ts, data, caplen, origLen);
                 }
@@ -85,12 +94,44 @@ public final class WireTap implements AutoCloseable {
         }
     }
 
+    /**
+     * The events seen so far, once the frames of the exchanges that have just ended are in: what an eavesdropper
+     * holds at this moment. Streams still open may have more to come.
+     */
+    public List<Event> eventsSoFar() throws CaptureException {
+        settle();
+        if (failure != null) {
+            throw failure;
+        }
+        synchronized (events) {
+            return List.copyOf(events);
+        }
+    }
+
+    /** Waits until no frame has arrived for {@link #QUIET_MILLIS}, at most {@link #MAX_SETTLE_MILLIS}. */
+    private void settle() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_SETTLE_MILLIS);
+        long seen = -1;
+        try {
+            while (System.nanoTime() < deadline && thread.isAlive()) {
+                long now = frames.get();
+                if (now == seen) {
+                    return;
+                }
+                seen = now;
+                Thread.sleep(QUIET_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Lets the last packets arrive, stops, closes every stream and returns all the events seen. */
     public List<Event> stop() throws CaptureException {
         if (!stopped) {
             stopped = true;
             try {
-                Thread.sleep(SETTLE_MILLIS);
+                settle();
                 source.stop();
                 thread.join(5_000);
             } catch (InterruptedException e) {
@@ -108,7 +149,7 @@ public final class WireTap implements AutoCloseable {
     }
 
     public long packets() {
-        return pipeline.packets();
+        return frames.get();
     }
 
     public Path file() {
