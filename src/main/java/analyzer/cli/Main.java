@@ -26,6 +26,7 @@ public final class Main implements Runnable {
      * (key generators, security providers), which cost every run of any command 0.1-0.3 s once there were eight.
      */
     static final Class<?>[] SUBCOMMANDS = {
+        DemoCommand.class,
         CaptureCommand.class,
         ReadCommand.class,
         CheckCommand.class,

@@ -31,6 +31,11 @@ public final class Scoreboard {
         return row == null ? null : row.get(attack);
     }
 
+    /** Whether any cell has this outcome. */
+    public boolean contains(Outcome outcome) {
+        return cells.values().stream().anyMatch(row -> row.values().stream().anyMatch(r -> r.outcome() == outcome));
+    }
+
     public List<Stage> stages() {
         return List.copyOf(stages);
     }

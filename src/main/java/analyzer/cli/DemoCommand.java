@@ -1,0 +1,154 @@
+package analyzer.cli;
+
+import analyzer.workshop.Demo;
+import analyzer.workshop.DemoConfig;
+import analyzer.workshop.Outcome;
+import analyzer.workshop.Scoreboard;
+import analyzer.workshop.Stage;
+import analyzer.workshop.TextNarration;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"The workshop in one command: on loopback, the secret server, a victim client, the attacker's"
+                + " proxies and a sniffer on the wire play every stage of the story, and a scoreboard shows which"
+                + " attacks worked, with the evidence.",
+            "Stages: http (plain HTTP), fernet (symmetric encryption with a shared key), https-pinned (HTTPS, the"
+                + " client trusts only the club's CA), https-insecure (HTTPS, a client that trusts anything).",
+            "Attacks: eavesdrop (read the secret), tamper (change what the client gets), session hijack (steal and"
+                + " replay the login cookie)."},
+        footer = {"", "Exit: 0 every stage played · 1 a stage could not be played (a cell reads n/a) · 2 usage error.",
+            "The wire is captured when permitted (root, or setcap on java); otherwise the proxies' evidence alone"
+                + " decides.",
+            "", "Examples:",
+            "  sudo ./analyzer demo",
+            "  ./analyzer demo --stage https-pinned --pause",
+            "  sudo ./analyzer demo --record captures/ --format json"})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--stage", paramLabel = "NAME", split = ",",
+            description = "Run only these stages (repeatable or comma-separated): http, fernet, https-pinned,"
+                    + " https-insecure. Default: all, in that order.")
+    List<String> stageNames = new ArrayList<>();
+
+    @Option(names = "--pause", description = "Wait for Enter before each stage after the first (for a presenter).")
+    boolean pause;
+
+    @Option(names = "--record", paramLabel = "DIR",
+            description = "Write each stage's capture to DIR/demo-STAGE.pcap (needs capture permission).")
+    Path record;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "5683",
+            description = "The secret server's port when it is free, else an ephemeral one; 0 for ephemeral"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--no-capture", description = "Do not capture the wire; judge from the proxies' evidence alone.")
+    boolean noCapture;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
+            description = "text tells the story and ends with the scoreboard; json prints only the scoreboard as one"
+                    + " object (default: ${DEFAULT-VALUE}).")
+    OutputOptions.Format format;
+
+    @Option(names = "--color", defaultValue = "auto", paramLabel = "auto|always|never",
+            description = "Colour: auto = only on a terminal and when NO_COLOR is unset (default: ${DEFAULT-VALUE}).")
+    String color;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        OutputOptions output = new OutputOptions();
+        output.color = color;
+        output.validate();
+        if (port < 0 || port > 65535) {
+            throw new UserError("--port must be between 0 and 65535, not " + port);
+        }
+        List<Stage> stages = new ArrayList<>();
+        for (String name : stageNames) {
+            Stage stage;
+            try {
+                stage = Stage.of(name);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+            if (!stages.contains(stage)) {
+                stages.add(stage);
+            }
+        }
+        if (stages.isEmpty()) {
+            stages.addAll(List.of(Stage.values()));
+        } else {
+            stages.sort(null); // story order, whatever order they were given in
+        }
+        if (record != null && noCapture) {
+            throw new UserError("--record needs the capture; drop --no-capture");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean json = format == OutputOptions.Format.json;
+        Demo.Narration narration = json ? warningsTo(err) : new TextNarration(out, output.style());
+        DemoConfig config = DemoConfig.defaults().withStages(stages).withPreferredPort(port).withRecordDir(record)
+                .withWire(!noCapture);
+        Scoreboard board;
+        try {
+            board = new Demo(config, narration, pause ? presenter(out) : Demo.Presenter.NONE).run();
+        } catch (Demo.DemoException e) {
+            throw new UserError(ExitCodes.USAGE, e.getMessage(), e.hint(), e);
+        }
+        if (json) {
+            out.println(board.renderJson());
+        } else {
+            out.println();
+            out.println(output.style().bold("Scoreboard") + "  (from the attacker's side: SUCCEEDED is bad news)");
+            out.print(board.renderText(output.style()));
+        }
+        out.flush();
+        return board.contains(Outcome.UNAVAILABLE) ? ExitCodes.CHECK_FAILED : ExitCodes.OK;
+    }
+
+    private static Demo.Narration warningsTo(PrintWriter err) {
+        return new Demo.Narration() {
+            @Override
+            public void warning(String message, String hint) {
+                err.println("analyzer: " + message);
+                if (hint != null) {
+                    err.println("  " + hint);
+                }
+                err.flush();
+            }
+        };
+    }
+
+    private static Demo.Presenter presenter(PrintWriter out) {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        boolean[] endOfInput = {false};
+        return next -> {
+            if (endOfInput[0]) {
+                return;
+            }
+            out.print("\n  Press Enter for the next stage: " + next.title() + " … ");
+            out.flush();
+            try {
+                if (in.readLine() == null) {
+                    endOfInput[0] = true;
+                }
+            } catch (IOException e) {
+                endOfInput[0] = true;
+            }
+        };
+    }
+}

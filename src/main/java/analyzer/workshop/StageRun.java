@@ -1,0 +1,407 @@
+package analyzer.workshop;
+
+import analyzer.capture.CaptureException;
+import analyzer.dissect.Event;
+import analyzer.dissect.HttpResponseSeen;
+import analyzer.dissect.TlsNames;
+import analyzer.dissect.TlsRecordSeen;
+import analyzer.proxy.BodyReplacement;
+import analyzer.proxy.ForgeryRejected;
+import analyzer.proxy.HostAndPort;
+import analyzer.proxy.InterceptingProxy;
+import analyzer.proxy.ProxyConfig;
+import analyzer.proxy.ProxyException;
+import analyzer.proxy.TamperRules;
+import analyzer.proxy.Tampering;
+import analyzer.proxy.UpstreamTrust;
+import analyzer.report.SecretScanner;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * One stage of the demo, set up and torn down: the secret server as the stage wants it, two attacker proxies in
+ * front of it (one that only reads, one that also rewrites), the sniffer on all their ports, the victim's client
+ * and the attacker's own client. {@link #attack()} tries eavesdropping, tampering and session hijacking in turn
+ * and judges each from the evidence.
+ */
+final class StageRun implements AutoCloseable {
+
+    private static final Member VICTIM = Member.DEMO.get(0);
+    /**
+     * Every Fernet token starts with its version byte and the high (zero) bytes of its timestamp, "gAAAAA" in
+     * base64: the attacker cannot read the token, but can flip bits of it.
+     */
+    static final BodyReplacement TOKEN_BIT_FLIP = new BodyReplacement("gAAAAA", "gAAAAB");
+
+    /** How long to wait for a proxy's report of what the victim has just seen happen. */
+    private static final Duration REPORT_WAIT = Duration.ofSeconds(3);
+
+    private final Stage stage;
+    private final DemoConfig config;
+    private final Demo.Narration narration;
+    private final boolean tls;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<Long> wireSecretFrames = Collections.synchronizedList(new ArrayList<>());
+    private final ProxyEvidence reader = new ProxyEvidence(null);
+    private final ProxyEvidence tamperer = new ProxyEvidence(null);
+    private SecretServer server;
+    private InterceptingProxy readingProxy;
+    private InterceptingProxy tamperingProxy;
+    private WireTap tap;
+    private Path recording;
+    private SecretClient victim;
+    private SecretClient attacker;
+
+    private StageRun(Stage stage, DemoConfig config, Demo.Narration narration) {
+        this.stage = stage;
+        this.config = config;
+        this.narration = narration;
+        this.tls = stage == Stage.HTTPS_PINNED || stage == Stage.HTTPS_INSECURE;
+    }
+
+    static StageRun open(Stage stage, Demo.Cast cast, DemoConfig config, Demo.Narration narration)
+            throws Demo.DemoException {
+        StageRun run = new StageRun(stage, config, narration);
+        try {
+            run.start(cast);
+            return run;
+        } catch (Demo.DemoException | RuntimeException e) {
+            run.close();
+            throw e;
+        }
+    }
+
+    private void start(Demo.Cast cast) throws Demo.DemoException {
+        SecretServerConfig serverConfig = SecretServerConfig.defaults().withPort(cast.serverPort())
+                .withMessage(config.secret());
+        if (tls) {
+            serverConfig = serverConfig.withTls(new SecretServerConfig.TlsIdentity(
+                    cast.serverCertificate().privateKey(), List.of(cast.serverCertificate().certificate())));
+        }
+        if (stage == Stage.FERNET) {
+            serverConfig = serverConfig.withFernetKey(cast.fernetKey());
+        }
+        try {
+            server = keep(SecretServer.start(serverConfig, SecretServer.Listener.NONE));
+        } catch (IOException e) {
+            throw new Demo.DemoException("cannot start the secret server on port " + cast.serverPort() + ": "
+                    + e.getMessage(), "Free the port, or run the demo with --port 0 for an ephemeral one.", e);
+        }
+        int serverPort = server.address().getPort();
+        narration.line("server", serverUrl() + " serves \"" + config.secret() + "\""
+                + (stage == Stage.FERNET ? " as a Fernet token (the key was shared with members beforehand)" : "")
+                + (tls ? " over TLS, certificate for localhost signed by the club's CA" : ""));
+
+        // Over TLS the proxy forges its certificate for the upstream's name, as the victim asks for localhost (the
+        // JDK sends no SNI for a name without a dot).
+        HostAndPort upstream = new HostAndPort(tls ? "localhost" : "127.0.0.1", serverPort);
+        InetSocketAddress anyPort = new InetSocketAddress("127.0.0.1", 0);
+        ProxyConfig reading = ProxyConfig.reverse(anyPort, upstream);
+        if (stage == Stage.HTTPS_INSECURE) {
+            reading = reading.withIntercept(cast.mitmCa(), UpstreamTrust.insecureTrust());
+        }
+        ProxyConfig tampering = ProxyConfig.reverse(anyPort, upstream)
+                .withRules(TamperRules.replaceInResponses(stage == Stage.FERNET ? TOKEN_BIT_FLIP
+                        : new BodyReplacement(config.secret(), config.forgery())));
+        if (tls) {
+            tampering = tampering.withIntercept(cast.mitmCa(), UpstreamTrust.insecureTrust());
+        }
+        try {
+            readingProxy = keep(InterceptingProxy.start(reading, reader));
+            tamperingProxy = keep(InterceptingProxy.start(tampering, tamperer));
+        } catch (ProxyException e) {
+            throw new Demo.DemoException("cannot start the attacker's proxy: " + e.getMessage(), e.hint(), e);
+        }
+        narration.line("attacker", "proxy " + url(readingProxy) + " reads what it relays"
+                + (stage == Stage.HTTPS_PINNED ? " (TLS passed through: records it cannot read)"
+                : stage == Stage.HTTPS_INSECURE ? " (TLS intercepted with a forged certificate)" : ""));
+        narration.line("attacker", "proxy " + url(tamperingProxy) + " rewrites "
+                + (stage == Stage.FERNET ? "the token's first bytes \"" + TOKEN_BIT_FLIP.find() + "\" → \""
+                + TOKEN_BIT_FLIP.replacement() + "\"" : "\"" + config.secret() + "\" → \"" + config.forgery() + "\"")
+                + (tls ? " (TLS intercepted with a forged certificate)" : ""));
+
+        if (cast.wire()) {
+            recording = cast.recordDir() == null ? null : cast.recordDir().resolve("demo-" + stage.key() + ".pcap");
+            try {
+                tap = keep(WireTap.start(List.of(serverPort, readingProxy.address().getPort(),
+                        tamperingProxy.address().getPort()), recording,
+                        dissector -> new SecretScanner(dissector, List.of(config.secret()),
+                                (flow, direction, secret, frame) -> wireSecretFrames.add(frame))));
+            } catch (CaptureException e) {
+                narration.warning("cannot capture this stage: " + e.getMessage(), e.hint());
+            }
+        }
+
+        SecretClientConfig victimConfig = switch (stage) {
+            case HTTPS_PINNED -> SecretClientConfig.pinned(List.of(cast.clubCa().certificate()));
+            case HTTPS_INSECURE -> SecretClientConfig.insecure();
+            default -> SecretClientConfig.system();
+        };
+        if (stage == Stage.FERNET) {
+            victimConfig = victimConfig.withFernetKey(cast.fernetKey());
+        }
+        victim = keep(SecretClient.create(victimConfig.withTimeout(config.timeout())));
+        // The attacker replays stolen sessions straight to the server and checks no certificate: it wants in.
+        attacker = keep(SecretClient.create(SecretClientConfig.insecure().withTimeout(config.timeout())));
+        narration.line("victim", switch (stage) {
+            case HTTPS_PINNED -> "client that trusts only the club's CA (--cacert), talking to the attacker's proxies";
+            case HTTPS_INSECURE -> "careless client that trusts any certificate (--insecure), talking to the"
+                    + " attacker's proxies";
+            case FERNET -> "client that holds the Fernet key, talking to the attacker's proxies";
+            default -> "client whose SECRET_URL points at the attacker's proxies";
+        });
+    }
+
+    /** Tries the three attacks and judges each. */
+    Map<Attack, AttackResult> attack() {
+        Map<Attack, AttackResult> results = new EnumMap<>(Attack.class);
+        results.put(Attack.EAVESDROP, eavesdrop());
+        results.put(Attack.TAMPER, tamper());
+        results.put(Attack.SESSION_HIJACK, stage == Stage.FERNET
+                ? AttackResult.notTried("Fernet protects the secret's body only")
+                : hijack());
+        wireSummary();
+        return results;
+    }
+
+    private AttackResult eavesdrop() {
+        URI url = url(readingProxy);
+        narration.line("victim", "GET " + url);
+        try {
+            narration.line("victim", "The secret message is: " + victim.secret(url));
+        } catch (ClientFailure | Fernet.InvalidTokenException e) {
+            narration.line("victim", "failed: " + e.getMessage());
+            return AttackResult.unavailable("the victim could not fetch the secret: " + e.getMessage());
+        }
+        List<Event> proxySaw = reader.events();
+        List<Event> wireSaw = wireSoFar();
+        List<Long> frames = secretFrames();
+        Optional<HttpResponseSeen> proxyRead = Sightings.responseWith(proxySaw, config.secret());
+        String quoted = "\"" + config.secret() + "\"";
+        if (proxyRead.isPresent()) {
+            HttpResponseSeen r = proxyRead.get();
+            narration.line("proxy", "EAVESDROP  " + r.requestMethod() + " " + r.requestUri() + " ← " + r.code() + " "
+                    + quoted);
+        } else {
+            narration.line("proxy", describeUnreadable("relayed", proxySaw));
+        }
+        if (tap != null) {
+            narration.line("wire", frames.isEmpty() ? describeUnreadable("saw", wireSaw) + ", " + quoted + " in no byte"
+                    : quoted + " in " + framesText(frames));
+        }
+        if (!frames.isEmpty()) {
+            return AttackResult.succeeded("saw " + quoted + " " + framesText(frames)
+                    + (proxyRead.isPresent() ? "; the proxy read it too" : ""));
+        }
+        if (proxyRead.isPresent()) {
+            return AttackResult.succeeded("proxy read " + quoted + (tap == null ? " (wire not captured)"
+                    : "; the wire carried only TLS"));
+        }
+        List<Event> seen = tap != null ? wireSaw : proxySaw;
+        String what = stage == Stage.FERNET
+                ? "saw a token only: " + Sightings.firstSecretPageBody(proxySaw).map(t -> Sightings.shorten(t, 12))
+                        .orElse("no readable body")
+                : "saw " + Sightings.tlsRecords(seen) + " TLS records, no secret";
+        return AttackResult.failed(what + (tap == null ? " (proxy only; wire not captured)" : ""));
+    }
+
+    private AttackResult tamper() {
+        URI url = url(tamperingProxy);
+        narration.line("victim", "GET " + url);
+        String got;
+        try {
+            got = victim.secret(url);
+        } catch (Fernet.InvalidTokenException e) {
+            reportTamperings();
+            narration.line("victim", "InvalidToken — " + e.getMessage());
+            return tamperer.tamperings().isEmpty()
+                    ? AttackResult.unavailable("the token was refused, but the proxy changed nothing")
+                    : AttackResult.detected("client: InvalidToken, the altered token failed its HMAC");
+        } catch (ClientFailure e) {
+            narration.line("victim", e.getMessage());
+            if (e.hint() != null) {
+                narration.line("", e.hint());
+            }
+            if (!e.kind().certificateRejected()) {
+                return AttackResult.unavailable("the victim's request failed: " + e.getMessage());
+            }
+            return AttackResult.failed("forged cert rejected" + rejection());
+        }
+        narration.line("victim", "The secret message is: " + got);
+        reportTamperings();
+        if (got.contains(config.forgery())) {
+            return AttackResult.succeeded("client got \"" + config.forgery() + "\"");
+        }
+        return AttackResult.failed("client got " + (got.equals(config.secret()) ? "the real secret"
+                : "\"" + Sightings.shorten(got, 20) + "\"") + "; nothing was rewritten");
+    }
+
+    private void reportTamperings() {
+        for (Tampering t : tamperer.tamperings()) {
+            narration.line("proxy", "TAMPERED  " + t.part() + "  \"" + Sightings.shorten(t.before(), 30) + "\" → \""
+                    + Sightings.shorten(t.after(), 30) + "\"");
+        }
+    }
+
+    /** " (certificate_unknown)" and, where the wire shows it, where; narrates the proxy's report. */
+    private String rejection() {
+        List<ForgeryRejected> rejected = tamperer.awaitRejections(REPORT_WAIT);
+        String alert = null;
+        for (ForgeryRejected r : rejected) {
+            narration.line("proxy", "ATTACK FAILED  client " + r.flow().client() + " rejected the forged certificate"
+                    + " for " + r.host() + (r.alert() == null ? " (it closed the connection)" : " (alert " + r.alert()
+                    + (r.evidence() == ForgeryRejected.Evidence.ALERT_DECRYPTED ? ", sent encrypted under TLS 1.3"
+                    : "") + ")"));
+            if (alert == null && r.alert() != null) {
+                alert = r.alert();
+            }
+        }
+        StringBuilder evidence = new StringBuilder();
+        evidence.append(" (").append(alert == null ? "connection closed" : alert).append(")");
+        Optional<TlsRecordSeen> inClear = Sightings.alertInClear(wireSoFar());
+        if (inClear.isPresent()) {
+            TlsRecordSeen r = inClear.get();
+            String description = TlsNames.alertDescription(r.alert().description());
+            narration.line("wire", "alert " + description + " from the client in clear, " + Sightings.where(r));
+            evidence.append("; on the wire ").append(Sightings.where(r));
+        }
+        return evidence.toString();
+    }
+
+    private AttackResult hijack() {
+        URI base = url(readingProxy);
+        String cookie;
+        try {
+            narration.line("victim", "POST " + base.resolve("/login") + " as " + VICTIM.username());
+            cookie = victim.login(base.resolve("/login"), VICTIM.username(), VICTIM.password());
+            ClientResponse page = victim.get(base.resolve("/members"), cookie);
+            narration.line("victim", "GET /members → " + page.status() + " \"" + firstLine(page.text()) + "\"");
+        } catch (ClientFailure e) {
+            narration.line("victim", "failed: " + e.getMessage());
+            return AttackResult.unavailable("the victim could not log in: " + e.getMessage());
+        }
+        List<Event> wireSaw = wireSoFar();
+        Optional<Sightings.StolenCookie> stolen = Sightings.sessionCookie(wireSaw, SecretSite.SESSION_COOKIE)
+                .or(() -> Sightings.sessionCookie(reader.events(), SecretSite.SESSION_COOKIE));
+        if (stolen.isEmpty()) {
+            List<Event> seen = tap != null ? wireSaw : reader.events();
+            narration.line("attacker", "found no session cookie in what it saw");
+            return AttackResult.failed("no session cookie seen, only " + Sightings.tlsRecords(seen) + " TLS records");
+        }
+        Sightings.StolenCookie c = stolen.get();
+        String shown = Sightings.shorten(c.cookie(), SecretSite.SESSION_COOKIE.length() + 5);
+        narration.line("attacker", "stole " + shown + " (" + Sightings.where(c.where()) + "), replays it from its own"
+                + " client");
+        ClientResponse replay;
+        try {
+            replay = attacker.get(serverUrl().resolve("/members"), c.cookie());
+        } catch (ClientFailure e) {
+            narration.line("attacker", "replay failed: " + e.getMessage());
+            return AttackResult.unavailable("the replay failed: " + e.getMessage());
+        }
+        narration.line("attacker", "GET /members with the stolen cookie → " + replay.status() + " \""
+                + firstLine(replay.text()) + "\"");
+        if (replay.successful() && replay.text().contains(VICTIM.username())) {
+            return AttackResult.succeeded("replayed " + shown + " (" + Sightings.where(c.where()) + "): got "
+                    + VICTIM.username() + "'s page");
+        }
+        return AttackResult.failed("the server refused the stolen cookie (" + replay.status() + ")");
+    }
+
+    private void wireSummary() {
+        if (tap == null) {
+            return;
+        }
+        List<Event> all;
+        try {
+            all = tap.stop();
+        } catch (CaptureException e) {
+            narration.warning("the capture of this stage failed: " + e.getMessage(), e.hint());
+            return;
+        }
+        List<Long> frames = secretFrames();
+        narration.line("wire", tap.packets() + " packets: " + Sightings.httpMessages(all) + " HTTP messages in clear, "
+                + Sightings.tlsRecords(all) + " TLS records; \"" + config.secret() + "\" "
+                + (frames.isEmpty() ? "in no captured byte" : "in " + framesText(frames)));
+        if (recording != null) {
+            narration.line("wire", "recorded " + recording + " (analyzer read / analyzer check --read)");
+        }
+    }
+
+    /** "relayed 9 TLS records it cannot read", "saw only a token: gAAAAAB…" */
+    private static String describeUnreadable(String verb, List<Event> events) {
+        long records = Sightings.tlsRecords(events);
+        if (records > 0) {
+            return verb + " " + records + " TLS records it cannot read";
+        }
+        return Sightings.firstSecretPageBody(events).map(t -> verb + " only a token: " + Sightings.shorten(t, 16))
+                .orElse(verb + " nothing readable");
+    }
+
+    private List<Event> wireSoFar() {
+        if (tap == null) {
+            return List.of();
+        }
+        try {
+            return tap.eventsSoFar();
+        } catch (CaptureException e) {
+            return List.of();
+        }
+    }
+
+    private List<Long> secretFrames() {
+        synchronized (wireSecretFrames) {
+            return List.copyOf(new TreeSet<>(wireSecretFrames));
+        }
+    }
+
+    private static String framesText(List<Long> frames) {
+        StringBuilder sb = new StringBuilder(frames.size() == 1 ? "frame " : "frames ");
+        int shown = Math.min(frames.size(), 4);
+        for (int i = 0; i < shown; i++) {
+            sb.append(i > 0 ? ", " : "").append(frames.get(i));
+        }
+        return frames.size() > shown ? sb.append(", …").toString() : sb.toString();
+    }
+
+    private static String firstLine(String text) {
+        String t = text.strip();
+        int eol = t.indexOf('\n');
+        return Sightings.shorten(eol < 0 ? t : t.substring(0, eol), 40);
+    }
+
+    private URI serverUrl() {
+        return server.url(tls ? "localhost" : "127.0.0.1");
+    }
+
+    private URI url(InterceptingProxy proxy) {
+        return URI.create((tls ? "https://localhost:" : "http://127.0.0.1:") + proxy.address().getPort() + "/");
+    }
+
+    private <T extends AutoCloseable> T keep(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    @Override
+    public void close() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception ignored) {
+                // tearing down a stage: the next one starts fresh either way
+            }
+        }
+        resources.clear();
+    }
+}

@@ -1,0 +1,149 @@
+package analyzer.workshop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import analyzer.cli.CommandRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole workshop, end to end on loopback: every stage is played for real and the scoreboard must come out as
+ * the story says. With capture permission (always in CI) the wire's evidence is part of it.
+ */
+@Timeout(180)
+class DemoTest {
+
+    @TempDir
+    Path dir;
+
+    /** Records everything the demo tells, to check the story as well as the table. */
+    static final class Transcript implements Demo.Narration {
+        final List<String> lines = new ArrayList<>();
+        final List<String> warnings = new ArrayList<>();
+
+        @Override
+        public synchronized void line(String who, String what) {
+            lines.add(who + ": " + what);
+        }
+
+        @Override
+        public synchronized void warning(String message, String hint) {
+            warnings.add(message);
+        }
+
+        @Override
+        public void stageDone(Stage stage, Map<Attack, AttackResult> results) {
+        }
+
+        synchronized boolean said(String who, String fragment) {
+            return lines.stream().anyMatch(l -> l.startsWith(who + ": ") && l.contains(fragment));
+        }
+    }
+
+    static boolean ci() {
+        return "true".equals(System.getenv("CI"));
+    }
+
+    @Test
+    void everyStageEndsAsTheStoryTells() throws Exception {
+        Transcript story = new Transcript();
+        Scoreboard board = new Demo(DemoConfig.defaults().withPreferredPort(0).withRecordDir(dir), story,
+                Demo.Presenter.NONE).run();
+        boolean wire = story.warnings.stream().noneMatch(w -> w.contains("cannot be captured"));
+        if (ci()) {
+            assertTrue(wire, "CI must capture the wire: " + story.warnings);
+        }
+        String transcript = String.join("\n", story.lines);
+
+        assertOutcome(board, Stage.HTTP, Attack.EAVESDROP, Outcome.SUCCEEDED, transcript);
+        assertOutcome(board, Stage.HTTP, Attack.TAMPER, Outcome.SUCCEEDED, transcript);
+        assertOutcome(board, Stage.HTTP, Attack.SESSION_HIJACK, Outcome.SUCCEEDED, transcript);
+        assertOutcome(board, Stage.FERNET, Attack.EAVESDROP, Outcome.FAILED, transcript);
+        assertOutcome(board, Stage.FERNET, Attack.TAMPER, Outcome.DETECTED, transcript);
+        assertOutcome(board, Stage.FERNET, Attack.SESSION_HIJACK, Outcome.NOT_TRIED, transcript);
+        assertOutcome(board, Stage.HTTPS_PINNED, Attack.EAVESDROP, Outcome.FAILED, transcript);
+        assertOutcome(board, Stage.HTTPS_PINNED, Attack.TAMPER, Outcome.FAILED, transcript);
+        assertOutcome(board, Stage.HTTPS_PINNED, Attack.SESSION_HIJACK, Outcome.FAILED, transcript);
+        assertOutcome(board, Stage.HTTPS_INSECURE, Attack.EAVESDROP, Outcome.SUCCEEDED, transcript);
+        assertOutcome(board, Stage.HTTPS_INSECURE, Attack.TAMPER, Outcome.SUCCEEDED, transcript);
+        assertOutcome(board, Stage.HTTPS_INSECURE, Attack.SESSION_HIJACK, Outcome.SUCCEEDED, transcript);
+
+        // What the victims printed, and what the attacker's proxies reported.
+        assertTrue(story.said("victim", "The secret message is: fluffy tail"), transcript);
+        assertTrue(story.said("victim", "The secret message is: squirrel party"), transcript);
+        assertTrue(story.said("victim", "InvalidToken"), transcript);
+        assertTrue(story.said("victim", "certificate verify failed"), transcript);
+        assertTrue(story.said("proxy", "ATTACK FAILED"), transcript);
+        assertTrue(story.said("proxy", "TAMPERED"), transcript);
+        assertTrue(board.result(Stage.HTTPS_PINNED, Attack.TAMPER).evidence().startsWith("forged cert rejected ("),
+                board.renderJson());
+        assertTrue(board.result(Stage.HTTP, Attack.SESSION_HIJACK).evidence().contains("got alice's page"),
+                board.renderJson());
+
+        if (wire) {
+            // The wire's own evidence: the secret in clear over HTTP, in no byte over pinned HTTPS.
+            assertTrue(board.result(Stage.HTTP, Attack.EAVESDROP).evidence().contains("\"fluffy tail\" frame"),
+                    board.renderJson());
+            assertTrue(board.result(Stage.HTTPS_PINNED, Attack.EAVESDROP).evidence().matches("saw \\d+ TLS records,"
+                    + " no secret"), board.renderJson());
+            assertTrue(story.lines.stream().anyMatch(l -> l.startsWith("wire: ") && l.contains("TLS records; \"fluffy"
+                    + " tail\" in no captured byte")), transcript);
+            for (Stage stage : Stage.values()) {
+                assertTrue(Files.size(dir.resolve("demo-" + stage.key() + ".pcap")) > 24, stage.key());
+            }
+            // The recordings say the same to 'check': plaintext over HTTP, only TLS over pinned HTTPS.
+            CommandRun http = CommandRun.of("check", "--read", dir.resolve("demo-http.pcap").toString(),
+                    "--secret", "fluffy tail", "--color", "never");
+            assertEquals(1, http.code(), http.out() + http.err());
+            assertTrue(http.out().contains("\"fluffy tail\""), http.out());
+            CommandRun pinned = CommandRun.of("check", "--read", dir.resolve("demo-https-pinned.pcap").toString(),
+                    "--secret", "fluffy tail", "--color", "never");
+            assertEquals(0, pinned.code(), pinned.out() + pinned.err());
+            assertFalse(pinned.out().contains("secret "), pinned.out());
+        }
+    }
+
+    @Test
+    void oneStageFromTheCommandLineAsJson() {
+        List<String> args = new ArrayList<>(List.of("demo", "--stage", "https-pinned", "--port", "0", "--format",
+                "json"));
+        CommandRun r = CommandRun.of(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.out() + r.err());
+        com.google.gson.JsonObject board = com.google.gson.JsonParser.parseString(r.out().strip()).getAsJsonObject();
+        assertEquals("demo.scoreboard", board.get("event").getAsString());
+        com.google.gson.JsonArray cells = board.getAsJsonArray("scoreboard");
+        assertEquals(3, cells.size(), r.out());
+        for (com.google.gson.JsonElement cell : cells) {
+            assertEquals("https-pinned", cell.getAsJsonObject().get("stage").getAsString());
+            assertEquals("failed", cell.getAsJsonObject().get("outcome").getAsString(), r.out());
+        }
+    }
+
+    @Test
+    void badOptionsAreOneLineErrors() {
+        CommandRun stage = CommandRun.of("demo", "--stage", "ftp");
+        assertEquals(2, stage.code());
+        assertTrue(stage.err().startsWith("analyzer: unknown stage 'ftp' (stages: http, fernet, https-pinned,"
+                + " https-insecure)"), stage.err());
+        CommandRun record = CommandRun.of("demo", "--record", dir.toString(), "--no-capture");
+        assertEquals(2, record.code());
+        assertTrue(record.err().contains("--record needs the capture"), record.err());
+        CommandRun port = CommandRun.of("demo", "--port", "70000");
+        assertEquals(2, port.code());
+    }
+
+    private static void assertOutcome(Scoreboard board, Stage stage, Attack attack, Outcome expected, String story) {
+        AttackResult r = board.result(stage, attack);
+        assertTrue(r != null, stage + " " + attack + " missing");
+        assertEquals(expected, r.outcome(), stage.key() + " " + attack.key() + ": " + r.evidence() + "\n" + story);
+        assertFalse(r.evidence().isBlank(), stage + " " + attack + " has no evidence");
+    }
+}
