@@ -22,59 +22,30 @@ final class ProxyEvidence implements ProxyListener {
     private final List<ForgeryRejected> rejections = new ArrayList<>();
     private final List<ForgeryAccepted> acceptances = new ArrayList<>();
     private final List<UpstreamFailure> upstreamFailures = new ArrayList<>();
-    private final ProxyListener also;
-
-    /** @param also told everything as well (the live narration), or {@code null} */
-    ProxyEvidence(ProxyListener also) {
-        this.also = also;
-    }
-
     @Override
     public synchronized void seen(Event event) {
         events.add(event);
-        if (also != null) {
-            also.seen(event);
-        }
     }
 
     @Override
     public synchronized void tampered(Tampering tampering) {
         tamperings.add(tampering);
-        if (also != null) {
-            also.tampered(tampering);
-        }
     }
 
     @Override
     public synchronized void forgeryAccepted(ForgeryAccepted accepted) {
         acceptances.add(accepted);
-        if (also != null) {
-            also.forgeryAccepted(accepted);
-        }
     }
 
     @Override
     public synchronized void forgeryRejected(ForgeryRejected rejected) {
         rejections.add(rejected);
         notifyAll();
-        if (also != null) {
-            also.forgeryRejected(rejected);
-        }
     }
 
     @Override
     public synchronized void upstreamFailed(UpstreamFailure failure) {
         upstreamFailures.add(failure);
-        if (also != null) {
-            also.upstreamFailed(failure);
-        }
-    }
-
-    @Override
-    public synchronized void flush() {
-        if (also != null) {
-            also.flush();
-        }
     }
 
     synchronized List<Event> events() {

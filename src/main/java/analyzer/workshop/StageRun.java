@@ -52,8 +52,8 @@ final class StageRun implements AutoCloseable {
     private final boolean tls;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<Long> wireSecretFrames = Collections.synchronizedList(new ArrayList<>());
-    private final ProxyEvidence reader = new ProxyEvidence(null);
-    private final ProxyEvidence tamperer = new ProxyEvidence(null);
+    private final ProxyEvidence reader = new ProxyEvidence();
+    private final ProxyEvidence tamperer = new ProxyEvidence();
     private SecretServer server;
     private InterceptingProxy readingProxy;
     private InterceptingProxy tamperingProxy;
