@@ -166,8 +166,8 @@ public final class Demo {
             WireTap.start(List.of(1), null, factory -> factory).close();
             return true;
         } catch (CaptureException e) {
-            narration.warning("the wire cannot be captured here (" + e.getMessage() + "): the scoreboard rests on"
-                    + " the proxy's evidence, wire evidence is marked unavailable", e.hint());
+            narration.warning("the wire cannot be captured here (" + e.getMessage() + "): the attacker's proxies"
+                    + " alone provide the evidence", e.hint());
             return false;
         }
     }

@@ -12,19 +12,24 @@ public final class TextNarration implements Demo.Narration {
 
     private final PrintWriter out;
     private final Style style;
-    private boolean setupShown;
+    private boolean titled;
 
     public TextNarration(PrintWriter out, Style style) {
         this.out = out;
         this.style = style;
     }
 
-    @Override
-    public void setup(String what, String detail) {
-        if (!setupShown) {
-            setupShown = true;
+    /** The title, once, before whatever is told first (a warning about the port can come before the setup). */
+    private void title() {
+        if (!titled) {
+            titled = true;
             out.println(style.bold("analyzer demo") + " — the Secret Squirrels' secret, attacked on loopback");
         }
+    }
+
+    @Override
+    public void setup(String what, String detail) {
+        title();
         out.println("  " + pad(what, 15) + detail);
         out.flush();
     }
@@ -47,6 +52,7 @@ public final class TextNarration implements Demo.Narration {
 
     @Override
     public void warning(String message, String hint) {
+        title();
         out.println(style.yellow("  ⚠ " + message));
         if (hint != null) {
             out.println("    " + hint);
