@@ -118,6 +118,10 @@ public final class ProxyCommand implements Callable<Integer> {
             description = "Stop after this long (30s, 2m); otherwise run until Ctrl-C.")
     Duration duration;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Event-loop threads (default: half the processors, at least 1).")
+    Integer threads;
+
     @Option(names = "--brief", description = "One EAVESDROP line per exchange instead of each message in full.")
     boolean brief;
 
@@ -189,7 +193,11 @@ public final class ProxyCommand implements Callable<Integer> {
         if (maxRewriteBody < 0) {
             throw new UserError("--max-rewrite-body must be 0 or more, not " + maxRewriteBody);
         }
+        if (threads != null && (threads < 1 || threads > 256)) {
+            throw new UserError("--threads must be between 1 and 256, not " + threads);
+        }
         return config.withRules(rules()).withMaxRewriteBody(maxRewriteBody)
+                .withIoThreads(threads != null ? threads : ProxyConfig.defaultIoThreads())
                 .withTimeouts(idleTimeout, connectTimeout)
                 .withDissector(new DissectorOptions(output.maxBody, DissectorOptions.defaults().maxRawPreview()));
     }

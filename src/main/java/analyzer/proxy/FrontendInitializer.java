@@ -18,7 +18,6 @@ final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
         proxy.channels.add(ch);
         ProxiedConnection connection = new ProxiedConnection(proxy, ch);
         ChannelPipeline p = ch.pipeline();
-        p.addLast(new IdleTimeout(proxy.config.idleTimeout()));
         p.addLast(RelayHandler.NAME, new RelayHandler(connection));
         if (proxy.config.isForward()) {
             ClientPipeline.forward(p, connection);

@@ -47,7 +47,7 @@ public final class InterceptingProxy implements AutoCloseable {
     }
 
     /**
-     * Binds and starts serving. Uses as many I/O threads as there are processors.
+     * Binds and starts serving on {@link ProxyConfig#ioThreads()} event-loop threads.
      *
      * @throws ProxyException when the address cannot be bound, the upstream does not resolve, or a TLS file is bad
      */
@@ -70,8 +70,7 @@ public final class InterceptingProxy implements AutoCloseable {
         }
         Transport transport = Transport.best();
         ProxyContext context = new ProxyContext(config, listener, transport, upstreamAddress, upstreamTls, forged);
-        EventLoopGroup group = transport.group(Math.max(1, Runtime.getRuntime().availableProcessors()),
-                "analyzer-proxy");
+        EventLoopGroup group = transport.group(config.ioThreads(), "analyzer-proxy");
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())

@@ -23,6 +23,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -73,6 +74,9 @@ final class ProxiedConnection {
     private boolean upstreamInputShut;
     private boolean finished;
 
+    /** System.nanoTime() of the last read on either side, for the idle timeout. */
+    private long lastActivity = System.nanoTime();
+
     private HandshakeWatcher handshakeWatcher;
     private HostAndPort interceptTarget;
     private String forgedHost;
@@ -89,6 +93,28 @@ final class ProxiedConnection {
         this.flow = new Flow(proxy.nextFlowId(), new Endpoint(remote.getAddress(), remote.getPort()),
                 new Endpoint(server.getAddress(), server.getPort()));
         this.dissector = proxy.dissector.open(flow, 0, ProxyContext.micros());
+        scheduleIdleCheck(proxy.config.idleTimeout().toNanos());
+    }
+
+    /**
+     * Closes the connection once neither side has sent anything for the idle timeout. One timer per connection,
+     * re-armed for the time left, rather than an IdleStateHandler on each channel that hooks every write.
+     */
+    private void scheduleIdleCheck(long delayNanos) {
+        client.eventLoop().schedule(() -> {
+            if (finished) {
+                return;
+            }
+            long left = proxy.config.idleTimeout().toNanos() - (System.nanoTime() - lastActivity);
+            if (left <= 0) {
+                client.close();
+                if (upstream != null) {
+                    upstream.close();
+                }
+            } else {
+                scheduleIdleCheck(left);
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     Flow flow() {
@@ -287,6 +313,7 @@ final class ProxiedConnection {
     }
 
     void readComplete(Channel ch) {
+        lastActivity = System.nanoTime();
         if (ch == client) {
             if (upstreamReady) {
                 upstream.flush();

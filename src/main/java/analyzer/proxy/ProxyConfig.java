@@ -20,10 +20,11 @@ import java.util.Objects;
  * @param idleTimeout    a connection with no traffic either way for this long is closed
  * @param connectTimeout how long to wait for the upstream to accept a connection
  * @param dissector      what the dissector keeps for display (--max-body)
+ * @param ioThreads      event-loop threads; each connection lives on one
  */
 public record ProxyConfig(InetSocketAddress listen, HostAndPort upstream, TlsMode tls, ForgedCertificateAuthority mitmCa,
                           UpstreamTrust upstreamTrust, TamperRules rules, int maxRewriteBody, Duration idleTimeout,
-                          Duration connectTimeout, DissectorOptions dissector) {
+                          Duration connectTimeout, DissectorOptions dissector, int ioThreads) {
 
     public static final int DEFAULT_MAX_REWRITE_BODY = 8 << 20;
 
@@ -41,20 +42,31 @@ public record ProxyConfig(InetSocketAddress listen, HostAndPort upstream, TlsMod
         if (maxRewriteBody < 0) {
             throw new IllegalArgumentException("maxRewriteBody must not be negative");
         }
+        if (ioThreads < 1) {
+            throw new IllegalArgumentException("ioThreads must be at least 1");
+        }
     }
 
     /** A reverse proxy: every client connection is relayed to {@code upstream}; TLS passed through; no rules. */
     public static ProxyConfig reverse(InetSocketAddress listen, HostAndPort upstream) {
         return new ProxyConfig(listen, Objects.requireNonNull(upstream, "upstream"), TlsMode.PASSTHROUGH, null,
                 UpstreamTrust.systemDefault(), TamperRules.NONE, DEFAULT_MAX_REWRITE_BODY, Duration.ofSeconds(60),
-                Duration.ofSeconds(10), DissectorOptions.defaults());
+                Duration.ofSeconds(10), DissectorOptions.defaults(), defaultIoThreads());
     }
 
     /** A forward proxy for clients configured to use it (curl -x, HTTPS_PROXY): absolute-form HTTP and CONNECT. */
     public static ProxyConfig forward(InetSocketAddress listen) {
         return new ProxyConfig(listen, null, TlsMode.PASSTHROUGH, null, UpstreamTrust.systemDefault(),
                 TamperRules.NONE, DEFAULT_MAX_REWRITE_BODY, Duration.ofSeconds(60), Duration.ofSeconds(10),
-                DissectorOptions.defaults());
+                DissectorOptions.defaults(), defaultIoThreads());
+    }
+
+    /**
+     * Half the processors: in a workshop the clients and servers share the machine with the proxy, and one event
+     * loop already relays tens of thousands of requests a second (on 2 cores, 1 thread beat 2 under load).
+     */
+    public static int defaultIoThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     public boolean isForward() {
@@ -64,31 +76,36 @@ public record ProxyConfig(InetSocketAddress listen, HostAndPort upstream, TlsMod
     /** Terminates TLS from clients with certificates forged by {@code mitmCa}, and re-encrypts toward the upstream. */
     public ProxyConfig withIntercept(ForgedCertificateAuthority mitmCa, UpstreamTrust trust) {
         return new ProxyConfig(listen, upstream, TlsMode.INTERCEPT, Objects.requireNonNull(mitmCa, "mitmCa"),
-                trust, rules, maxRewriteBody, idleTimeout, connectTimeout, dissector);
+                trust, rules, maxRewriteBody, idleTimeout, connectTimeout, dissector, ioThreads);
     }
 
     public ProxyConfig withPassthrough() {
         return new ProxyConfig(listen, upstream, TlsMode.PASSTHROUGH, null, upstreamTrust, rules, maxRewriteBody,
-                idleTimeout, connectTimeout, dissector);
+                idleTimeout, connectTimeout, dissector, ioThreads);
     }
 
     public ProxyConfig withRules(TamperRules rules) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
-                connectTimeout, dissector);
+                connectTimeout, dissector, ioThreads);
     }
 
     public ProxyConfig withMaxRewriteBody(int bytes) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, bytes, idleTimeout,
-                connectTimeout, dissector);
+                connectTimeout, dissector, ioThreads);
     }
 
     public ProxyConfig withTimeouts(Duration idle, Duration connect) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idle, connect,
-                dissector);
+                dissector, ioThreads);
+    }
+
+    public ProxyConfig withIoThreads(int threads) {
+        return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
+                connectTimeout, dissector, threads);
     }
 
     public ProxyConfig withDissector(DissectorOptions options) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
-                connectTimeout, options);
+                connectTimeout, options, ioThreads);
     }
 }

@@ -42,7 +42,6 @@ final class UpstreamConnector {
                     @Override
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
-                        p.addLast(new IdleTimeout(config.idleTimeout()));
                         if (tls) {
                             p.addLast("tls", proxy.upstreamTls.newHandler(ch.alloc(), target.host(), target.port()));
                         }

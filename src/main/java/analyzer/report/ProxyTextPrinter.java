@@ -52,18 +52,22 @@ public final class ProxyTextPrinter implements ProxyListener {
             String exchange = r.requestMethod() == null ? "(unpaired)" : r.requestMethod() + " " + r.requestUri();
             sb.append(pad(exchange, 16)).append(" ← ").append(r.code()).append(' ').append(preview(r.body()));
             flowTag(r.flow().id());
-            for (Leaks.Leak leak : Leaks.of(r)) {
-                label("EAVESDROP", style.red("EAVESDROP")).append(leak.kind().label()).append(" in clear: ").append(leak.detail());
-                flowTag(r.flow().id());
+            if (brief) {
+                // In full mode the message block above already lists its leaks.
+                leaks(r.requestMethod() == null ? "" : r.requestMethod() + " " + r.requestUri(), Leaks.of(r), r.flow().id());
             }
         } else if (event instanceof HttpRequestSeen r && brief) {
-            for (Leaks.Leak leak : Leaks.of(r)) {
-                label("EAVESDROP", style.red("EAVESDROP")).append(pad(r.method() + " " + r.uri(), 16)).append(' ')
-                        .append(leak.kind().label()).append(" in clear: ").append(leak.detail());
-                flowTag(r.flow().id());
-            }
+            leaks(r.method() + " " + r.uri(), Leaks.of(r), r.flow().id());
         }
         write();
+    }
+
+    private void leaks(String exchange, java.util.List<Leaks.Leak> leaks, int flow) {
+        for (Leaks.Leak leak : leaks) {
+            label("EAVESDROP", style.red("EAVESDROP")).append(pad(exchange, 16)).append(' ')
+                    .append(leak.kind().label()).append(" in clear: ").append(leak.detail());
+            flowTag(flow);
+        }
     }
 
     @Override

@@ -279,6 +279,26 @@ class ProxyHttpTest {
         }
     }
 
+    @Test
+    void silentConnectionsAreClosedAfterTheIdleTimeout() throws Exception {
+        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort())
+                .withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(5)), recorder);
+        try (Socket silent = new Socket("127.0.0.1", proxy.address().getPort())) {
+            silent.setSoTimeout(5_000);
+            long start = System.nanoTime();
+            assertEquals(-1, silent.getInputStream().read(), "a client that says nothing is let go");
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(waited >= 250 && waited < 3_000, "closed after " + waited + " ms");
+        }
+        try (Socket kept = new Socket("127.0.0.1", proxy.address().getPort())) {
+            kept.setSoTimeout(5_000);
+            kept.getOutputStream().write("GET /secret HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] buf = new byte[4096];
+            assertTrue(kept.getInputStream().read(buf) > 0);
+            assertEquals(-1, kept.getInputStream().read(buf), "an exchange followed by silence ends too");
+        }
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         return client.send(request(path), HttpResponse.BodyHandlers.ofString());
     }
