@@ -276,17 +276,45 @@ public final class TextPrinter implements EventSink {
 
     private void header(Event e, String what) {
         int start = sb.length();
-        sb.append(style.bold("#" + e.flow().id())).append("  ")
-                .append(e.flow().source(e.direction())).append(" → ").append(e.flow().destination(e.direction()))
-                .append("  ").append(what);
+        if (style.enabled()) {
+            sb.append(style.bold("#" + e.flow().id()));
+        } else {
+            sb.append('#').append(e.flow().id());
+        }
+        boolean fromClient = e.direction() == analyzer.flow.Direction.CLIENT_TO_SERVER;
+        sb.append("  ").append(fromClient ? client(e.flow()) : server(e.flow())).append(" → ")
+                .append(fromClient ? server(e.flow()) : client(e.flow())).append("  ").append(what);
         Frames frames = e.frames();
         String where = frames.isEmpty() ? "seen by proxy" : (frames.size() == 1 ? "frame " : "frames ") + frames;
-        int visible = visibleLength(sb, start);
+        int visible = style.enabled() ? visibleLength(sb, start) : sb.length() - start;
         sb.append("  ");
         for (int i = visible + 2; i < HEADER_COLUMN; i++) {
             sb.append(' ');
         }
         sb.append(style.dim(where)).append('\n');
+    }
+
+    /** The endpoints of the flow last printed: a request and its response come one after the other. */
+    private analyzer.flow.Flow shownFlow;
+    private String shownClient;
+    private String shownServer;
+
+    private String client(analyzer.flow.Flow flow) {
+        remember(flow);
+        return shownClient;
+    }
+
+    private String server(analyzer.flow.Flow flow) {
+        remember(flow);
+        return shownServer;
+    }
+
+    private void remember(analyzer.flow.Flow flow) {
+        if (flow != shownFlow) {
+            shownFlow = flow;
+            shownClient = flow.client().toString();
+            shownServer = flow.server().toString();
+        }
     }
 
     private static int visibleLength(StringBuilder sb, int from) {

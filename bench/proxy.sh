@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Benchmark: `analyzer proxy` against nginx as a reverse proxy and mitmdump, in one run on loopback.
+# wrk -t2 -c8 for a fixed duration against an nginx upstream answering "fluffy tail" with keep-alive:
+#   HTTP:  direct · analyzer proxy (eavesdropping, every message printed to a file) · nginx proxy (1 worker,
+#          keepalive upstream) · mitmdump --mode reverse (flows printed to a file)
+#   HTTPS: direct · analyzer proxy --tls intercept (printing) · mitmdump --mode reverse:https (printing)
+# Prints requests/s, p99 latency and the ratios the targets are stated in. Every load run is bounded in time.
+#
+# usage: bench/proxy.sh [--seconds N] [--warmup N]
+# needs (Debian): nginx-light wrk mitmproxy openssl
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+seconds=10
+warmup=3
+while (($#)); do
+  case "$1" in
+    --seconds) seconds="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
+    *) echo "usage: $0 [--seconds N] [--warmup N]" >&2; exit 2 ;;
+  esac
+done
+for tool in nginx wrk mitmdump openssl java mvn curl; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool not found (apt-get install nginx-light wrk mitmproxy openssl curl)" >&2; exit 2; }
+done
+./analyzer --version >/dev/null  # builds target/analyzer.jar when needed
+
+work="$(mktemp -d)"
+up=15683; up_tls=15684; nginx_proxy=18081; analyzer_http=18080; analyzer_brief=18083; mitm_http=18082; analyzer_https=18443; mitm_https=18444
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for conf in upstream proxy; do
+    [[ -f "$work/$conf.pid" ]] && kill "$(cat "$work/$conf.pid")" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_port() { # port [tls]
+  for _ in $(seq 1 100); do
+    if curl -sk -o /dev/null --max-time 1 "${2:-http}://127.0.0.1:$1/"; then return 0; fi
+    sleep 0.1
+  done
+  echo "bench: nothing answers on port $1" >&2; exit 1
+}
+
+# The secret server stand-in: nginx, one worker, "fluffy tail" with keep-alive, over HTTP and HTTPS.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+mkdir -p "$work/logs"
+cat > "$work/upstream.conf" <<CONF
+worker_processes 1;
+pid $work/upstream.pid;
+error_log $work/logs/upstream-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$up;
+    listen 127.0.0.1:$up_tls ssl;
+    ssl_certificate $work/cert.pem;
+    ssl_certificate_key $work/key.pem;
+    location / { default_type text/plain; return 200 "fluffy tail"; }
+  }
+}
+CONF
+# The anchor: nginx as a reverse proxy, one worker, keep-alive to the upstream.
+cat > "$work/proxy.conf" <<CONF
+worker_processes 1;
+pid $work/proxy.pid;
+error_log $work/logs/proxy-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  upstream secret { server 127.0.0.1:$up; keepalive 32; }
+  server {
+    listen 127.0.0.1:$nginx_proxy;
+    location / { proxy_pass http://secret; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+CONF
+nginx -p "$work" -c "$work/upstream.conf"
+nginx -p "$work" -c "$work/proxy.conf"
+wait_port $up; wait_port $nginx_proxy
+
+./analyzer proxy --listen 127.0.0.1:$analyzer_http --upstream 127.0.0.1:$up --color never \
+  > "$work/analyzer-http.txt" 2> "$work/analyzer-http.err" &
+pids+=($!)
+./analyzer proxy --listen 127.0.0.1:$analyzer_https --upstream 127.0.0.1:$up_tls --tls intercept \
+  --upstream-insecure --mitm-ca "$work/mitm-ca" --color never \
+  > "$work/analyzer-https.txt" 2> "$work/analyzer-https.err" &
+pids+=($!)
+./analyzer proxy --listen 127.0.0.1:$analyzer_brief --upstream 127.0.0.1:$up --color never --brief \
+  > "$work/analyzer-brief.txt" 2> "$work/analyzer-brief.err" &
+pids+=($!)
+mitmdump --mode "reverse:http://127.0.0.1:$up" --listen-host 127.0.0.1 --listen-port $mitm_http \
+  > "$work/mitm-http.txt" 2>&1 &
+pids+=($!)
+mitmdump --mode "reverse:https://127.0.0.1:$up_tls" --ssl-insecure --listen-host 127.0.0.1 --listen-port $mitm_https \
+  --set confdir="$work/mitmproxy" > "$work/mitm-https.txt" 2>&1 &
+pids+=($!)
+wait_port $analyzer_http; wait_port $analyzer_brief; wait_port $analyzer_https https; wait_port $mitm_http; wait_port $mitm_https https
+
+declare -A rps p99
+measure() { # name url
+  local out
+  wrk -t2 -c8 -d"${warmup}s" "$2" >/dev/null 2>&1 || true
+  out=$(wrk -t2 -c8 -d"${seconds}s" --latency "$2")
+  rps[$1]=$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')
+  p99[$1]=$(echo "$out" | awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us/, "", v); v = v / 1000} else if (v ~ /ms$/) {sub(/ms/, "", v)} else if (v ~ /s$/) {sub(/s/, "", v); v = v * 1000}; printf "%.3f", v}')
+  local errors
+  errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}')
+  printf '%-44s %10s req/s   p99 %8s ms%s\n' "$1" "${rps[$1]}" "${p99[$1]}" "${errors:+   ($errors)}"
+}
+
+echo "load: wrk -t2 -c8, ${seconds} s per run after ${warmup} s of warm-up; upstream nginx (1 worker) on 127.0.0.1; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+measure "HTTP  direct to nginx" "http://127.0.0.1:$up/"
+measure "HTTP  analyzer proxy (eavesdropping, printed)" "http://127.0.0.1:$analyzer_http/"
+measure "HTTP  analyzer proxy --brief (one line each)" "http://127.0.0.1:$analyzer_brief/"
+measure "HTTP  nginx reverse proxy (1 worker)" "http://127.0.0.1:$nginx_proxy/"
+measure "HTTP  mitmdump --mode reverse" "http://127.0.0.1:$mitm_http/"
+measure "HTTPS direct to nginx" "https://127.0.0.1:$up_tls/"
+measure "HTTPS analyzer proxy --tls intercept" "https://127.0.0.1:$analyzer_https/"
+measure "HTTPS mitmdump --mode reverse:https" "https://127.0.0.1:$mitm_https/"
+
+# Added latency without queueing: one connection, one request at a time, so each p99 is the path's own.
+declare -A lat
+latency() { # name url
+  wrk -t1 -c1 -d2s "$2" >/dev/null 2>&1 || true
+  lat[$1]=$(wrk -t1 -c1 -d"${seconds}s" --latency "$2" | awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us/, "", v); v = v / 1000} else if (v ~ /ms$/) {sub(/ms/, "", v)} else if (v ~ /s$/) {sub(/s/, "", v); v = v * 1000}; printf "%.3f", v}')
+  printf '%-44s p99 %8s ms   (wrk -t1 -c1)\n' "$1" "${lat[$1]}"
+}
+echo
+latency "HTTP  direct to nginx" "http://127.0.0.1:$up/"
+latency "HTTP  analyzer proxy (eavesdropping, printed)" "http://127.0.0.1:$analyzer_http/"
+latency "HTTP  nginx reverse proxy (1 worker)" "http://127.0.0.1:$nginx_proxy/"
+latency "HTTPS direct to nginx" "https://127.0.0.1:$up_tls/"
+latency "HTTPS analyzer proxy --tls intercept" "https://127.0.0.1:$analyzer_https/"
+
+ratio() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
+added() { echo "$1 - $2" | bc -l | xargs printf '%.3f'; }
+echo
+printf 'HTTP:  analyzer / nginx proxy   = %sx   (target >= 1)\n' "$(ratio "${rps[HTTP  analyzer proxy (eavesdropping, printed)]}" "${rps[HTTP  nginx reverse proxy (1 worker)]}")"
+printf 'HTTP:  analyzer --brief / nginx proxy = %sx\n' "$(ratio "${rps[HTTP  analyzer proxy --brief (one line each)]}" "${rps[HTTP  nginx reverse proxy (1 worker)]}")"
+printf 'HTTP:  analyzer / mitmdump      = %sx   (target >= 25)\n' "$(ratio "${rps[HTTP  analyzer proxy (eavesdropping, printed)]}" "${rps[HTTP  mitmdump --mode reverse]}")"
+printf 'HTTPS: analyzer / mitmdump      = %sx   (target >= 20)\n' "$(ratio "${rps[HTTPS analyzer proxy --tls intercept]}" "${rps[HTTPS mitmdump --mode reverse:https]}")"
+printf 'p99 added by analyzer (one connection): HTTP %s ms, HTTPS %s ms   (target <= 1 ms); by nginx proxy: %s ms\n' \
+  "$(added "${lat[HTTP  analyzer proxy (eavesdropping, printed)]}" "${lat[HTTP  direct to nginx]}")" \
+  "$(added "${lat[HTTPS analyzer proxy --tls intercept]}" "${lat[HTTPS direct to nginx]}")" \
+  "$(added "${lat[HTTP  nginx reverse proxy (1 worker)]}" "${lat[HTTP  direct to nginx]}")"
+printf 'p99 under load (-c8): analyzer %s ms, nginx proxy %s ms, mitmdump %s ms\n' \
+  "${p99[HTTP  analyzer proxy (eavesdropping, printed)]}" "${p99[HTTP  nginx reverse proxy (1 worker)]}" "${p99[HTTP  mitmdump --mode reverse]}"
+echo "analyzer printed $(grep -c '^EAVESDROP' "$work/analyzer-http.txt" || true) HTTP and $(grep -c '^EAVESDROP' "$work/analyzer-https.txt" || true) HTTPS exchanges ($(du -sh "$work/analyzer-http.txt" | cut -f1) of text)"
