@@ -122,6 +122,11 @@ public final class ProxyCommand implements Callable<Integer> {
             description = "Event-loop threads (default: half the processors, at least 1).")
     Integer threads;
 
+    @Option(names = {"-w", "--save"}, paramLabel = "FILE",
+            description = "Also write what the proxy relayed (the plaintext, when it intercepts) as a pcap:"
+                    + " synthesised TCP connections that Wireshark and 'analyzer read' open.")
+    Path save;
+
     @Option(names = "--brief", description = "One EAVESDROP line per exchange instead of each message in full.")
     boolean brief;
 
@@ -167,6 +172,9 @@ public final class ProxyCommand implements Callable<Integer> {
         printer.flush();
         err.println();
         err.println(tally.summary());
+        if (config.save() != null) {
+            err.println("written: " + config.save() + " (open it in Wireshark, or: analyzer read " + config.save() + ")");
+        }
         err.flush();
         return ExitCodes.OK;
     }
@@ -198,6 +206,7 @@ public final class ProxyCommand implements Callable<Integer> {
         }
         return config.withRules(rules()).withMaxRewriteBody(maxRewriteBody)
                 .withIoThreads(threads != null ? threads : ProxyConfig.defaultIoThreads())
+                .withSave(save == null ? null : CaptureCommand.PcapFiles.resolve(save))
                 .withTimeouts(idleTimeout, connectTimeout)
                 .withDissector(new DissectorOptions(output.maxBody, DissectorOptions.defaults().maxRawPreview()));
     }

@@ -1,5 +1,8 @@
 package analyzer.proxy;
 
+import analyzer.capture.CaptureException;
+import analyzer.capture.PcapWriter;
+import analyzer.flow.PacketDecoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -37,10 +40,12 @@ public final class InterceptingProxy implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel server;
     private final InetSocketAddress address;
+    private final PcapWriter recording;
     private boolean closed;
 
-    private InterceptingProxy(ProxyContext context, EventLoopGroup group, Channel server) {
+    private InterceptingProxy(ProxyContext context, EventLoopGroup group, Channel server, PcapWriter recording) {
         this.context = context;
+        this.recording = recording;
         this.group = group;
         this.server = server;
         this.address = (InetSocketAddress) server.localAddress();
@@ -68,8 +73,17 @@ public final class InterceptingProxy implements AutoCloseable {
             upstreamTls = UpstreamTls.context(config.upstreamTrust());
             forged = new ForgedContexts(config.mitmCa());
         }
+        PcapWriter recording = null;
+        if (config.save() != null) {
+            try {
+                recording = PcapWriter.create(config.save(), PacketDecoder.DLT_RAW, 262_144);
+            } catch (CaptureException e) {
+                throw new ProxyException(e.getMessage(), e.hint(), e);
+            }
+        }
         Transport transport = Transport.best();
-        ProxyContext context = new ProxyContext(config, listener, transport, upstreamAddress, upstreamTls, forged);
+        ProxyContext context = new ProxyContext(config, listener, transport, upstreamAddress, upstreamTls, forged,
+                recording);
         EventLoopGroup group = transport.group(config.ioThreads(), "analyzer-proxy");
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -83,6 +97,9 @@ public final class InterceptingProxy implements AutoCloseable {
         ChannelFuture bound = bootstrap.bind(config.listen()).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (recording != null) {
+                recording.close();
+            }
             Throwable cause = bound.cause();
             boolean inUse = cause instanceof BindException
                     || String.valueOf(cause.getMessage()).contains("Address already in use");
@@ -91,7 +108,7 @@ public final class InterceptingProxy implements AutoCloseable {
                     inUse ? "Stop what listens there, or choose another port with --listen 127.0.0.1:PORT." : null,
                     cause);
         }
-        return new InterceptingProxy(context, group, bound.channel());
+        return new InterceptingProxy(context, group, bound.channel(), recording);
     }
 
     /** Where the proxy listens (with the real port when the configuration asked for port 0). */
@@ -118,6 +135,9 @@ public final class InterceptingProxy implements AutoCloseable {
         server.close().awaitUninterruptibly();
         context.channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (recording != null) {
+            recording.close();
+        }
         context.listener.flush();
     }
 

@@ -3,6 +3,7 @@ package analyzer.proxy;
 import analyzer.dissect.DissectorOptions;
 import analyzer.pki.ForgedCertificateAuthority;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -21,10 +22,12 @@ import java.util.Objects;
  * @param connectTimeout how long to wait for the upstream to accept a connection
  * @param dissector      what the dissector keeps for display (--max-body)
  * @param ioThreads      event-loop threads; each connection lives on one
+ * @param save           also write what the proxy relayed as a pcap here (synthesised TCP around the plaintext), or null
  */
 public record ProxyConfig(InetSocketAddress listen, HostAndPort upstream, TlsMode tls, ForgedCertificateAuthority mitmCa,
                           UpstreamTrust upstreamTrust, TamperRules rules, int maxRewriteBody, Duration idleTimeout,
-                          Duration connectTimeout, DissectorOptions dissector, int ioThreads) {
+                          Duration connectTimeout, DissectorOptions dissector, int ioThreads,
+                          Path save) {
 
     public static final int DEFAULT_MAX_REWRITE_BODY = 8 << 20;
 
@@ -51,14 +54,14 @@ public record ProxyConfig(InetSocketAddress listen, HostAndPort upstream, TlsMod
     public static ProxyConfig reverse(InetSocketAddress listen, HostAndPort upstream) {
         return new ProxyConfig(listen, Objects.requireNonNull(upstream, "upstream"), TlsMode.PASSTHROUGH, null,
                 UpstreamTrust.systemDefault(), TamperRules.NONE, DEFAULT_MAX_REWRITE_BODY, Duration.ofSeconds(60),
-                Duration.ofSeconds(10), DissectorOptions.defaults(), defaultIoThreads());
+                Duration.ofSeconds(10), DissectorOptions.defaults(), defaultIoThreads(), null);
     }
 
     /** A forward proxy for clients configured to use it (curl -x, HTTPS_PROXY): absolute-form HTTP and CONNECT. */
     public static ProxyConfig forward(InetSocketAddress listen) {
         return new ProxyConfig(listen, null, TlsMode.PASSTHROUGH, null, UpstreamTrust.systemDefault(),
                 TamperRules.NONE, DEFAULT_MAX_REWRITE_BODY, Duration.ofSeconds(60), Duration.ofSeconds(10),
-                DissectorOptions.defaults(), defaultIoThreads());
+                DissectorOptions.defaults(), defaultIoThreads(), null);
     }
 
     /**
@@ -76,36 +79,41 @@ public record ProxyConfig(InetSocketAddress listen, HostAndPort upstream, TlsMod
     /** Terminates TLS from clients with certificates forged by {@code mitmCa}, and re-encrypts toward the upstream. */
     public ProxyConfig withIntercept(ForgedCertificateAuthority mitmCa, UpstreamTrust trust) {
         return new ProxyConfig(listen, upstream, TlsMode.INTERCEPT, Objects.requireNonNull(mitmCa, "mitmCa"),
-                trust, rules, maxRewriteBody, idleTimeout, connectTimeout, dissector, ioThreads);
+                trust, rules, maxRewriteBody, idleTimeout, connectTimeout, dissector, ioThreads, save);
     }
 
     public ProxyConfig withPassthrough() {
         return new ProxyConfig(listen, upstream, TlsMode.PASSTHROUGH, null, upstreamTrust, rules, maxRewriteBody,
-                idleTimeout, connectTimeout, dissector, ioThreads);
+                idleTimeout, connectTimeout, dissector, ioThreads, save);
     }
 
     public ProxyConfig withRules(TamperRules rules) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
-                connectTimeout, dissector, ioThreads);
+                connectTimeout, dissector, ioThreads, save);
     }
 
     public ProxyConfig withMaxRewriteBody(int bytes) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, bytes, idleTimeout,
-                connectTimeout, dissector, ioThreads);
+                connectTimeout, dissector, ioThreads, save);
     }
 
     public ProxyConfig withTimeouts(Duration idle, Duration connect) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idle, connect,
-                dissector, ioThreads);
+                dissector, ioThreads, save);
+    }
+
+    public ProxyConfig withSave(Path pcap) {
+        return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
+                connectTimeout, dissector, ioThreads, pcap);
     }
 
     public ProxyConfig withIoThreads(int threads) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
-                connectTimeout, dissector, threads);
+                connectTimeout, dissector, threads, save);
     }
 
     public ProxyConfig withDissector(DissectorOptions options) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
-                connectTimeout, options, ioThreads);
+                connectTimeout, options, ioThreads, save);
     }
 }

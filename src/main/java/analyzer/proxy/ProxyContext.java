@@ -1,6 +1,8 @@
 package analyzer.proxy;
 
+import analyzer.capture.PcapWriter;
 import analyzer.dissect.Dissector;
+import analyzer.flow.ConnectionListenerFactory;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
@@ -14,7 +16,8 @@ final class ProxyContext {
 
     final ProxyConfig config;
     final ProxyListener listener;
-    final Dissector dissector;
+    /** The dissector, behind the pcap recording when --save asks for one. */
+    final ConnectionListenerFactory dissector;
     final Transport transport;
     /** Reverse mode: the upstream, resolved once at start. */
     final InetSocketAddress upstreamAddress;
@@ -27,10 +30,11 @@ final class ProxyContext {
     private final AtomicInteger flowIds = new AtomicInteger();
 
     ProxyContext(ProxyConfig config, ProxyListener listener, Transport transport, InetSocketAddress upstreamAddress,
-                 SslContext upstreamTls, ForgedContexts forged) {
+                 SslContext upstreamTls, ForgedContexts forged, PcapWriter recording) {
         this.config = config;
         this.listener = listener;
-        this.dissector = new Dissector(listener::seen, config.dissector());
+        Dissector dissect = new Dissector(listener::seen, config.dissector());
+        this.dissector = recording == null ? dissect : new ProxyRecording(recording, dissect);
         this.transport = transport;
         this.upstreamAddress = upstreamAddress;
         this.upstreamTls = upstreamTls;

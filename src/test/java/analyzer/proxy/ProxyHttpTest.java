@@ -304,6 +304,24 @@ class ProxyHttpTest {
         }
     }
 
+    @Test
+    void savedPcapHoldsTheRelayedExchangeForWiresharkAndRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path pcap = dir.resolve("proxy.pcap");
+        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort()).withRules(SQUIRREL)
+                .withSave(pcap), recorder);
+        assertEquals("squirrel party", get("/secret").body());
+        assertEquals("squirrel party", get("/chunked").body());
+        recorder.await(HttpResponseSeen.class, 2, r -> true);
+        proxy.close();
+        analyzer.cli.CommandRun read = analyzer.cli.CommandRun.of("read", pcap.toString(), "--format", "json");
+        assertEquals(0, read.code(), read.err());
+        assertTrue(read.out().contains("\"http.request.uri\":\"/secret\""), read.out());
+        assertTrue(read.out().contains("\"http.file_data\":\"fluffy tail\""), read.out());
+        assertTrue(read.out().contains("\"http.request.uri\":\"/chunked\""), read.out());
+        assertEquals(2, read.out().split("\"event\":\"http.response\"", -1).length - 1, read.out());
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         return client.send(request(path), HttpResponse.BodyHandlers.ofString());
     }
