@@ -93,12 +93,7 @@ final class JsonLine {
         return this;
     }
 
-    /** A value already encoded (a cached string); the next field gets its comma. */
-    JsonLine encoded(byte[] json) {
-        return raw(json);
-    }
-
-    /** Bytes that are already JSON (a cached run of fields); the next field gets its comma. */
+    /** Bytes that are already JSON (a cached value or run of fields); the next field gets its comma. */
     JsonLine raw(byte[] json) {
         ensure(json.length);
         System.arraycopy(json, 0, buf, pos, json.length);

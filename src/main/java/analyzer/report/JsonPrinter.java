@@ -89,11 +89,14 @@ public final class JsonPrinter implements EventSink {
     private static final byte[] NOT_BEFORE = JsonLine.name("x509.not_before_ms");
     private static final byte[] NOT_AFTER = JsonLine.name("x509.not_after_ms");
 
-    private static final byte[] HTTP_REQUEST = typeValue("http.request");
-    private static final byte[] HTTP_RESPONSE = typeValue("http.response");
-    private static final byte[] TLS_RECORD = typeValue("tls.record");
-    private static final byte[] WIRE = typeValue("wire");
-    private static final byte[] PROXY = typeValue("proxy");
+    private static final byte[] HTTP_REQUEST = quoted("http.request");
+    private static final byte[] HTTP_RESPONSE = quoted("http.response");
+    private static final byte[] TLS_RECORD = quoted("tls.record");
+    private static final byte[] HTTP_MALFORMED = quoted("http.malformed");
+    private static final byte[] DATA = quoted("data");
+    private static final byte[] TCP_GAP = quoted("tcp.gap");
+    private static final byte[] WIRE = quoted("wire");
+    private static final byte[] PROXY = quoted("proxy");
 
     /** The flow's fields for one direction change only with the flow: encoded once, for recent flows. */
     private static final int ENDPOINT_CACHE = 256;
@@ -143,17 +146,17 @@ public final class JsonPrinter implements EventSink {
             headersAndBody(r.headers(), r.body());
             leaks(Leaks.of(r));
         } else if (event instanceof HttpMalformed m) {
-            common(typeValue("http.malformed"), m);
+            common(HTTP_MALFORMED, m);
             json.field(MALFORMED_REASON, m.reason());
         } else if (event instanceof TlsRecordSeen t) {
             tls(t);
         } else if (event instanceof RawDataSeen d) {
-            common(typeValue("data"), d);
+            common(DATA, d);
             json.field(DATA_LEN, d.length());
             json.field(DATA_DATA, HexDump.hex(d.preview(), 0, d.preview().length));
             json.field(DATA_TRUNCATED, d.preview().length < d.length());
         } else if (event instanceof StreamGap g) {
-            common(typeValue("tcp.gap"), g);
+            common(TCP_GAP, g);
             json.field(GAP_BYTES, g.missingBytes());
         }
         json.end();
@@ -179,7 +182,7 @@ public final class JsonPrinter implements EventSink {
     }
 
     private void common(byte[] type, Event e) {
-        json.key(EVENT).encoded(type);
+        json.key(EVENT).raw(type);
         json.raw(endpoints(e.flow(), e.direction()));
         json.key(TIME).seconds(e.timestampMicros());
         Frames frames = e.frames();
@@ -188,7 +191,7 @@ public final class JsonPrinter implements EventSink {
             json.value(frames.get(i));
         }
         json.endArray();
-        json.key(SEEN_BY).encoded(frames.isEmpty() ? PROXY : WIRE);
+        json.key(SEEN_BY).raw(frames.isEmpty() ? PROXY : WIRE);
     }
 
     /** {@code ,"flow":1,"direction":…,"tcp.dstport":5683} for this flow and direction. */
@@ -256,8 +259,8 @@ public final class JsonPrinter implements EventSink {
         }
     }
 
-    /** A quoted JSON string constant. */
-    private static byte[] typeValue(String value) {
+    /** A JSON string constant, quoted and encoded once. */
+    private static byte[] quoted(String value) {
         JsonLine line = new JsonLine();
         line.string(value);
         return java.util.Arrays.copyOf(line.bytes(), line.length());
@@ -275,7 +278,7 @@ public final class JsonPrinter implements EventSink {
         }
         int slot = System.identityHashCode(value) & (STRING_CACHE - 1);
         if (cachedStrings[slot] == value) {
-            json.encoded(cachedStringJson[slot]);
+            json.raw(cachedStringJson[slot]);
             return;
         }
         int start = json.length();
