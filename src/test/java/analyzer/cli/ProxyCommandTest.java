@@ -61,6 +61,10 @@ class ProxyCommandTest {
         expectUsage("has no port", "proxy", "--upstream", "localhost");
         expectUsage("apply to --tls intercept only", "proxy", "--upstream", "127.0.0.1:1", "--upstream-insecure");
         expectUsage("Invalid value", "proxy", "--tls", "sideways");
+        CommandRun exposed = expectUsage("cannot listen on 192.0.2.1:8080", "proxy", "--listen", "192.0.2.1:8080",
+                "--upstream", "127.0.0.1:1");
+        assertTrue(exposed.err().startsWith("analyzer: warning: listening on 192.0.2.1:8080, reachable from other"
+                + " machines"), exposed.err());
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CommandRun r = expectUsage("already in use", "proxy", "--listen", "127.0.0.1:" + taken.getLocalPort(),
                     "--upstream", "127.0.0.1:1", "--duration", "1s");

@@ -107,6 +107,27 @@ class ProxyTlsTest {
     }
 
     @Test
+    void jdkSocketClientSendsItsAlertInClearUnderTls12AndEncryptedUnderTls13() throws Exception {
+        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort())
+                .withIntercept(mitm, UpstreamTrust.pinned(pki.caPem)), recorder);
+        for (String version : new String[] {"TLSv1.2", "TLSv1.3"}) {
+            try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) pki.pinnedClient().getSocketFactory()
+                    .createSocket("127.0.0.1", proxy.address().getPort())) {
+                socket.setSoTimeout(10_000);
+                socket.setEnabledProtocols(new String[] {version});
+                assertThrows(javax.net.ssl.SSLHandshakeException.class, socket::startHandshake);
+            }
+        }
+        var rejections = recorder.await(ForgeryRejected.class, 2, r -> true);
+        assertEquals(ForgeryRejected.Evidence.ALERT_IN_CLEAR, rejections.get(0).evidence(), rejections.get(0).toString());
+        assertEquals(ForgeryRejected.Evidence.ALERT_DECRYPTED, rejections.get(1).evidence(), rejections.get(1).toString());
+        for (ForgeryRejected r : rejections) {
+            assertTrue(r.certificateRejected(), r.toString());
+            assertTrue(Set.of("certificate_unknown", "bad_certificate").contains(r.alert()), r.toString());
+        }
+    }
+
+    @Test
     void pinnedCurlRejectsTheForgeryWithUnknownCa() throws Exception {
         proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort())
                 .withIntercept(mitm, UpstreamTrust.pinned(pki.caPem)), recorder);
