@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 seconds=10
-warmup=3
+warmup=5
 while (($#)); do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;

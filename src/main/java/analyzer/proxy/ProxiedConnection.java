@@ -70,6 +70,8 @@ final class ProxiedConnection {
     /** Request lines written upstream whose final response has not come back yet (HTTP relaying only). */
     private final ArrayDeque<String> exchanges = new ArrayDeque<>(4);
     private boolean interimResponse;
+    /** HTTP relaying: a response has started toward the client and not ended, so a 502 can no longer be sent. */
+    private boolean answering;
     private boolean clientInputShut;
     private boolean upstreamInputShut;
     private boolean finished;
@@ -205,7 +207,8 @@ final class ProxiedConnection {
             return;
         }
         upstreamFailureReported = true;
-        boolean badGateway = clientHttp && upstreamBytes == 0 && clientWire != null && client.isActive();
+        boolean nothingRelayed = httpObjects ? !answering : upstreamBytes == 0;
+        boolean badGateway = clientHttp && nothingRelayed && clientWire != null && client.isActive();
         proxy.listener.upstreamFailed(new UpstreamFailure(flow, ProxyContext.micros(), target, reason, badGateway));
         releaseWaiting();
         if (badGateway) {
@@ -293,13 +296,22 @@ final class ProxiedConnection {
     }
 
     private void fromUpstream(Object msg) {
+        if (msg instanceof HttpObject h && h.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(msg);
+            upstreamFailed(upstream, "its answer is not valid HTTP: " + h.decoderResult().cause().getMessage());
+            return;
+        }
         boolean answered = false;
         if (msg instanceof HttpResponse r) {
             interimResponse = r.status().codeClass() == HttpStatusClass.INFORMATIONAL && r.status().code() != 101;
         }
+        if (msg instanceof HttpResponse && !interimResponse) {
+            answering = true;
+        }
         if (msg instanceof LastHttpContent && !interimResponse) {
             exchanges.poll();
             answered = true;
+            answering = false;
         }
         client.write(msg, client.voidPromise());
         if (!client.isWritable()) {

@@ -181,6 +181,28 @@ class ProxyHttpTest {
     }
 
     @Test
+    void upstreamAnsweringGarbageGets502WhenRewriting() throws Exception {
+        try (ServerSocket liar = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (Socket s = liar.accept()) {
+                    s.getInputStream().read(new byte[1024]);
+                    s.getOutputStream().write("SSH-2.0-OpenSSH_9.2\r\n".getBytes(StandardCharsets.US_ASCII));
+                    Thread.sleep(200);
+                } catch (Exception ignored) {
+                    // the test fails on what the client got
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, new HostAndPort("127.0.0.1",
+                    liar.getLocalPort())).withRules(SQUIRREL), recorder);
+            HttpResponse<String> r = get("/");
+            assertEquals(502, r.statusCode(), r.body());
+            assertTrue(r.body().contains("not valid HTTP"), r.body());
+        }
+    }
+
+    @Test
     void forwardProxyServesCurlAndKeepsServingAfterAFailure() throws Exception {
         int deadPort;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
