@@ -5,6 +5,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
 
 /** Installs the client side's handlers, always ahead of the relay handler that ends the pipeline. */
 final class ClientPipeline {
@@ -32,9 +34,10 @@ final class ClientPipeline {
      * Intercepted TLS: the watcher reads the handshake in clear (for the client's alert), the SNI handler presents a
      * certificate forged for the name the client asked for, and the tap sees the decrypted bytes.
      */
-    static void intercept(ChannelPipeline p, ProxiedConnection connection, HandshakeWatcher watcher, boolean http) {
+    static void intercept(ChannelPipeline p, ProxiedConnection connection, HandshakeWatcher watcher,
+                          Mapping<String, SslContext> forged, boolean http) {
         add(p, TLS_WATCH, watcher);
-        add(p, TLS, new SniHandler(host -> connection.proxy().forged.contextFor(connection.forgeFor(host))));
+        add(p, TLS, new SniHandler(forged));
         plain(p, connection, http);
     }
 

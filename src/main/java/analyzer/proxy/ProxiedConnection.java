@@ -17,14 +17,12 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLSession;
 
 /**
  * One client connection and the upstream connection the proxy opened for it. Both channels run on the same event
@@ -79,9 +77,8 @@ final class ProxiedConnection {
     /** System.nanoTime() of the last read on either side, for the idle timeout. */
     private long lastActivity = System.nanoTime();
 
-    private HandshakeWatcher handshakeWatcher;
-    private HostAndPort interceptTarget;
-    private String forgedHost;
+    /** Intercept mode, until the client's handshake ends. */
+    private ClientInterception interception;
 
     ProxiedConnection(ProxyContext proxy, Channel client) {
         this.proxy = proxy;
@@ -148,9 +145,8 @@ final class ProxiedConnection {
             clientHttp = true;
             httpObjects = proxy.relaysHttp();
             tunnel |= !httpObjects;
-            interceptTarget = target;
-            handshakeWatcher = new HandshakeWatcher(flow);
-            ClientPipeline.intercept(pipeline, this, handshakeWatcher, httpObjects);
+            interception = new ClientInterception(this, target);
+            interception.install(pipeline, httpObjects);
         }
     }
 
@@ -161,12 +157,6 @@ final class ProxiedConnection {
         writeOwn(ProxyResponses.CONNECTION_ESTABLISHED, false);
         pipeline.addBefore(RelayHandler.NAME, ClientPipeline.SNIFF, new ProtocolSniffer(this, target));
         ClientPipeline.removeHttp(pipeline);
-    }
-
-    /** Intercept mode: the name the certificate is forged for, from the client's SNI or else the target host. */
-    String forgeFor(String sniHost) {
-        forgedHost = sniHost != null && !sniHost.isEmpty() ? sniHost : interceptTarget.host();
-        return forgedHost;
     }
 
     // ---- the upstream connection
@@ -400,32 +390,20 @@ final class ProxiedConnection {
     // ---- TLS
 
     void tlsHandshakeDone(Channel ch, SslHandshakeCompletionEvent event) {
-        if (ch == client && handshakeWatcher != null) {
-            clientHandshakeDone(event);
+        if (ch == client && interception != null) {
+            ClientInterception done = interception;
+            interception = null;
+            if (done.handshakeDone(client, event)) {
+                connect(done.target(), true);
+            } else {
+                client.close();
+            }
         } else if (ch == upstream) {
             if (event.isSuccess()) {
                 upstreamReady(ch);
             } else {
                 upstreamFailed(ch, "TLS to the upstream failed: " + UpstreamConnector.explain(event.cause(), target));
             }
-        }
-    }
-
-    private void clientHandshakeDone(SslHandshakeCompletionEvent event) {
-        HandshakeWatcher watcher = handshakeWatcher;
-        handshakeWatcher = null;
-        long now = ProxyContext.micros();
-        if (event.isSuccess()) {
-            watcher.finish(client.pipeline());
-            SSLSession session = client.pipeline().get(SslHandler.class).engine().getSession();
-            proxy.listener.forgeryAccepted(new ForgeryAccepted(flow, now, forgedHost, session.getProtocol(),
-                    session.getCipherSuite()));
-            connect(interceptTarget, true);
-        } else {
-            watcher.close();
-            proxy.listener.forgeryRejected(HandshakeFailures.classify(flow, now, forgedHost == null
-                    ? interceptTarget.host() : forgedHost, watcher.clientAlert(), watcher.clientClosed(), event.cause()));
-            client.close();
         }
     }
 
@@ -529,8 +507,8 @@ final class ProxiedConnection {
         }
         finished = true;
         releaseWaiting();
-        if (handshakeWatcher != null) {
-            handshakeWatcher.close();
+        if (interception != null) {
+            interception.close();
         }
         dissector.onClose(ConnectionListener.CloseReason.PROXY, 0, ProxyContext.micros());
     }
