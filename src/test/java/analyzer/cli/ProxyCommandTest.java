@@ -30,16 +30,7 @@ class ProxyCommandTest {
             CompletableFuture<CommandRun> run = CompletableFuture.supplyAsync(() -> CommandRun.of("proxy",
                     "--listen", "127.0.0.1:" + port, "--upstream", "127.0.0.1:" + server.getAddress().getPort(),
                     "--replace", "fluffy tail=>squirrel party", "--duration", "3s", "--color", "never"));
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            String body = null;
-            for (int i = 0; i < 100 && body == null; i++) {
-                try {
-                    body = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-                } catch (java.net.ConnectException notYet) {
-                    Thread.sleep(50);
-                }
-            }
+            String body = getWhenUp(port);
             assertEquals("squirrel party", body);
             CommandRun r = run.get(20, TimeUnit.SECONDS);
             assertEquals(0, r.code(), r.err());
@@ -52,6 +43,47 @@ class ProxyCommandTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    @Test
+    void jsonForScriptsOneObjectPerLine() throws Exception {
+        HttpServer server = TestServers.plain("fluffy tail");
+        int port = freePort();
+        try {
+            CompletableFuture<CommandRun> run = CompletableFuture.supplyAsync(() -> CommandRun.of("proxy",
+                    "--listen", "127.0.0.1:" + port, "--upstream", "127.0.0.1:" + server.getAddress().getPort(),
+                    "--replace", "fluffy tail=>squirrel party", "--duration", "3s", "--format", "json"));
+            assertEquals("squirrel party", getWhenUp(port));
+            CommandRun r = run.get(20, TimeUnit.SECONDS);
+            assertEquals(0, r.code(), r.err());
+            java.util.List<com.google.gson.JsonObject> lines = r.out().lines()
+                    .map(l -> com.google.gson.JsonParser.parseString(l).getAsJsonObject()).toList();
+            var tampered = lines.stream().filter(o -> o.get("event").getAsString().equals("proxy.tampered")).findFirst()
+                    .orElseThrow(() -> new AssertionError(r.out()));
+            assertEquals("response body", tampered.get("proxy.part").getAsString());
+            assertEquals("fluffy tail", tampered.get("proxy.before").getAsString());
+            assertEquals("squirrel party", tampered.get("proxy.after").getAsString());
+            assertEquals("proxy", tampered.get("seen_by").getAsString());
+            var response = lines.stream().filter(o -> o.get("event").getAsString().equals("http.response")).findFirst()
+                    .orElseThrow(() -> new AssertionError(r.out()));
+            assertEquals("fluffy tail", response.get("http.file_data").getAsString());
+            assertEquals("proxy", response.get("seen_by").getAsString());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private static String getWhenUp(int port) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (int i = 0; i < 100; i++) {
+            try {
+                return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            } catch (java.net.ConnectException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("the proxy did not start listening on " + port);
     }
 
     @Test
