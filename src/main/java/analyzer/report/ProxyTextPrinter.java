@@ -50,7 +50,8 @@ public final class ProxyTextPrinter implements ProxyListener {
         if (event instanceof HttpResponseSeen r) {
             label("EAVESDROP", style.yellow("EAVESDROP"));
             String exchange = r.requestMethod() == null ? "(unpaired)" : r.requestMethod() + " " + r.requestUri();
-            sb.append(pad(exchange, 16)).append(" ← ").append(r.code()).append(' ').append(preview(r.body()));
+            padded(exchange, 16).append(" ← ").append(r.code()).append(' ');
+            preview(r.body());
             flowTag(r.flow().id());
             if (brief) {
                 // In full mode the message block above already lists its leaks.
@@ -64,7 +65,8 @@ public final class ProxyTextPrinter implements ProxyListener {
 
     private void leaks(String exchange, java.util.List<Leaks.Leak> leaks, int flow) {
         for (Leaks.Leak leak : leaks) {
-            label("EAVESDROP", style.red("EAVESDROP")).append(pad(exchange, 16)).append(' ')
+            label("EAVESDROP", style.red("EAVESDROP"));
+            padded(exchange, 16).append(' ')
                     .append(leak.kind().label()).append(" in clear: ").append(leak.detail());
             flowTag(flow);
         }
@@ -73,7 +75,8 @@ public final class ProxyTextPrinter implements ProxyListener {
     @Override
     public synchronized void tampered(Tampering t) {
         sb.setLength(0);
-        label("TAMPERED", style.red("TAMPERED")).append(pad(t.part(), 16)).append(' ')
+        label("TAMPERED", style.red("TAMPERED"));
+        padded(t.part(), 16).append(' ')
                 .append(t.before() == null ? "(none)" : quote(t.before())).append(" → ")
                 .append(t.after() == null ? "(dropped)" : quote(t.after()));
         if (t.count() > 1) {
@@ -161,30 +164,45 @@ public final class ProxyTextPrinter implements ProxyListener {
     }
 
     private void flowTag(int flow) {
-        sb.append(style.dim("  #" + flow));
-    }
-
-    private static String pad(String s, int width) {
-        StringBuilder p = new StringBuilder(s);
-        while (p.length() < width) {
-            p.append(' ');
+        if (style.enabled()) {
+            sb.append(style.dim("  #" + flow));
+        } else {
+            sb.append("  #").append(flow);
         }
-        return p.toString();
     }
 
-    private static String preview(HttpBody body) {
+    private static final String SPACES = " ".repeat(LABEL + 1);
+
+    /** Appends {@code s} and spaces up to {@code width}: one line per exchange, so no intermediate strings. */
+    private StringBuilder padded(String s, int width) {
+        sb.append(s);
+        if (s.length() < width) {
+            sb.append(SPACES, 0, Math.min(width - s.length(), SPACES.length()));
+        }
+        return sb;
+    }
+
+    private void preview(HttpBody body) {
         if (body.length() == 0) {
-            return "(empty body)";
+            sb.append("(empty body)");
+            return;
         }
         if (!body.text()) {
-            return "(" + body.length() + " bytes, binary)";
+            sb.append('(').append(body.length()).append(" bytes, binary)");
+            return;
         }
         String text = new String(body.shown(), StandardCharsets.UTF_8);
         boolean cut = text.length() > PREVIEW || body.truncated();
-        return quote(text.length() > PREVIEW ? text.substring(0, PREVIEW) : text) + (cut ? "…" : "");
+        sb.append(quote(text.length() > PREVIEW ? text.substring(0, PREVIEW) : text));
+        if (cut) {
+            sb.append('…');
+        }
     }
 
     private static String quote(String s) {
+        if (s.indexOf('\r') < 0 && s.indexOf('\n') < 0) {
+            return "\"" + s + "\"";
+        }
         return "\"" + s.replace("\r", "\\r").replace("\n", "\\n") + "\"";
     }
 

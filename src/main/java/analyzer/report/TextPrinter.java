@@ -108,9 +108,7 @@ public final class TextPrinter implements EventSink {
         width = Math.min(Math.max(width + 2, 16), 28);
         for (HttpHeader h : headers) {
             sb.append(INDENT).append(style.cyan(h.name()));
-            for (int i = h.name().length(); i < width; i++) {
-                sb.append(' ');
-            }
+            pad(width - h.name().length());
             sb.append(h.value()).append('\n');
         }
         if (body.length() == 0 && body.complete()) {
@@ -288,10 +286,17 @@ public final class TextPrinter implements EventSink {
         String where = frames.isEmpty() ? "seen by proxy" : (frames.size() == 1 ? "frame " : "frames ") + frames;
         int visible = style.enabled() ? visibleLength(sb, start) : sb.length() - start;
         sb.append("  ");
-        for (int i = visible + 2; i < HEADER_COLUMN; i++) {
-            sb.append(' ');
-        }
+        pad(HEADER_COLUMN - visible - 2);
         sb.append(style.dim(where)).append('\n');
+    }
+
+    private static final String SPACES = " ".repeat(HEADER_COLUMN);
+
+    /** Spaces in one append: the text holds arrows and box characters, so each single-char append is costly. */
+    private void pad(int n) {
+        if (n > 0) {
+            sb.append(SPACES, 0, Math.min(n, SPACES.length()));
+        }
     }
 
     /** The endpoints of the flow last printed: a request and its response come one after the other. */
