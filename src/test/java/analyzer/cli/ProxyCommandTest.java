@@ -93,6 +93,10 @@ class ProxyCommandTest {
         expectUsage("has no port", "proxy", "--upstream", "localhost");
         expectUsage("apply to --tls intercept only", "proxy", "--upstream", "127.0.0.1:1", "--upstream-insecure");
         expectUsage("Invalid value", "proxy", "--tls", "sideways");
+        expectUsage("--mitm-ca", "proxy", "--upstream", "127.0.0.1:1", "--tls", "intercept",
+                "--mitm-ca", "/proc/self/no-such-dir/mitm");
+        expectUsage("contradict", "proxy", "--upstream", "127.0.0.1:1", "--tls", "intercept",
+                "--upstream-insecure", "--upstream-cacert", "ca.pem");
         CommandRun exposed = expectUsage("cannot listen on 192.0.2.1:8080", "proxy", "--listen", "192.0.2.1:8080",
                 "--upstream", "127.0.0.1:1");
         assertTrue(exposed.err().startsWith("analyzer: warning: listening on 192.0.2.1:8080, reachable from other"
