@@ -224,6 +224,38 @@ class ProxyHttpTest {
     }
 
     @Test
+    void forwardProxyKeepsOrderWhenPipelinedRequestsGoToDifferentHosts() throws Exception {
+        try (TestUpstream other = TestUpstream.plain()) {
+            proxy = InterceptingProxy.start(ProxyConfig.forward(ANY_PORT), recorder);
+            String requests = "GET http://127.0.0.1:" + upstream.port() + "/secret HTTP/1.1\r\nHost: a\r\n\r\n"
+                    + "GET http://127.0.0.1:" + other.port() + "/echo HTTP/1.1\r\nHost: b\r\n\r\n"
+                    + "GET http://127.0.0.1:" + upstream.port() + "/chunked HTTP/1.1\r\nHost: a\r\n\r\n";
+            List<FullHttpResponse> responses = new ArrayList<>();
+            EmbeddedChannel parser = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(1 << 20));
+            try (Socket s = new Socket("127.0.0.1", proxy.address().getPort())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
+                byte[] buf = new byte[8192];
+                while (responses.size() < 3) {
+                    int n = s.getInputStream().read(buf);
+                    assertTrue(n > 0, "the proxy closed after " + responses.size() + " responses");
+                    parser.writeInbound(Unpooled.copiedBuffer(buf, 0, n));
+                    for (Object o; (o = parser.readInbound()) != null; ) {
+                        responses.add((FullHttpResponse) o);
+                    }
+                }
+            }
+            try {
+                assertEquals(List.of(TestUpstream.SECRET, "got ", TestUpstream.SECRET), responses.stream()
+                        .map(r -> r.content().toString(StandardCharsets.UTF_8)).toList());
+            } finally {
+                responses.forEach(FullHttpResponse::release);
+                parser.finishAndReleaseAll();
+            }
+        }
+    }
+
+    @Test
     void originFormRequestToAForwardProxyIsRefusedPlainly() throws Exception {
         proxy = InterceptingProxy.start(ProxyConfig.forward(ANY_PORT), recorder);
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(
