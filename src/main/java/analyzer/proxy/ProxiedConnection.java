@@ -63,6 +63,8 @@ final class ProxiedConnection {
     private boolean httpObjects;
     /** The upstream connection carries a CONNECT tunnel or raw bytes: its end is the client's end. */
     private boolean tunnel;
+    /** Forward passthrough: the CONNECT is answered 200 once the target accepted the connection. */
+    private boolean answerConnect;
 
     private final ArrayDeque<Object> waiting = new ArrayDeque<>(4);
     /** Request lines written upstream whose final response has not come back yet (HTTP relaying only). */
@@ -154,6 +156,15 @@ final class ProxiedConnection {
     void openTunnel(ChannelPipeline pipeline, HostAndPort target) {
         retireUpstream();
         tunnel = true;
+        if (proxy.config.tls() == TlsMode.PASSTHROUGH) {
+            // The tunnel is relayed as it is: connect first, so an unreachable target is answered 502, not 200.
+            ClientPipeline.removeHttp(pipeline);
+            httpObjects = false;
+            ClientPipeline.plain(pipeline, this, false);
+            answerConnect = true;
+            connect(target, false);
+            return;
+        }
         writeOwn(ProxyResponses.CONNECTION_ESTABLISHED, false);
         pipeline.addBefore(RelayHandler.NAME, ClientPipeline.SNIFF, new ProtocolSniffer(this, target));
         ClientPipeline.removeHttp(pipeline);
@@ -186,6 +197,11 @@ final class ProxiedConnection {
             return;
         }
         upstreamReady = true;
+        if (answerConnect) {
+            answerConnect = false;
+            clientHttp = false;
+            writeOwn(ProxyResponses.CONNECTION_ESTABLISHED, false);
+        }
         drain();
         if (clientInputShut && waiting.isEmpty()) {
             shutdownOutput(upstream, upstreamTls);

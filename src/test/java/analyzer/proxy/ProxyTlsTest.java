@@ -201,6 +201,23 @@ class ProxyTlsTest {
     }
 
     @Test
+    void connectToAnUnreachableTargetIsAnswered502() throws Exception {
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            deadPort = s.getLocalPort();
+        }
+        proxy = InterceptingProxy.start(ProxyConfig.forward(ANY_PORT), recorder);
+        Curl curl = Curl.run("-x", "http://127.0.0.1:" + proxy.address().getPort(), "--cacert", pki.caPem.toString(),
+                "https://localhost:" + deadPort + "/");
+        assertEquals(56, curl.code(), curl.toString());
+        assertTrue(curl.err().contains("502"), curl.toString());
+        assertTrue(recorder.awaitOne(UpstreamFailure.class).badGateway());
+        Curl ok = Curl.run("-x", "http://127.0.0.1:" + proxy.address().getPort(), "--cacert", pki.caPem.toString(),
+                "https://localhost:" + upstream.port() + "/secret");
+        assertEquals(TestUpstream.SECRET, ok.out(), ok.toString());
+    }
+
+    @Test
     void upstreamWithAnUntrustedCertificateGets502() throws Exception {
         proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort())
                 .withIntercept(mitm, UpstreamTrust.systemDefault()), recorder);
