@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "capture", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Capture live traffic (loopback by default) and show what is readable on the wire:",
-            "HTTP requests and responses field by field, TLS records flagged as encrypted.",
+        description = {"Capture live traffic (loopback by default) and show what is readable on the wire.",
+            "HTTP requests and responses are shown field by field, TLS records flagged as encrypted.",
             "Stops on Ctrl-C, --count or --duration, then prints a summary."},
         footer = {"", "Examples:",
             "  analyzer capture --port 5683",

@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "check", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Does this service really encrypt its traffic? Watches live traffic (or reads a capture)",
-            "and judges every connection: readable on the wire, or TLS.",
+        description = {"Does this service really encrypt its traffic? A verdict on live traffic or a capture.",
+            "Every connection is judged: readable on the wire, or TLS.",
             "Exit 0 ENCRYPTED (every connection with data was TLS) · 1 NOT ENCRYPTED (plaintext seen, or data",
             "that is neither TLS nor readable) · 2 usage error · 3 nothing captured (a check cannot pass empty)."},
         footer = {"", "Examples:",

@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"The workshop in one command: on loopback, the secret server, a victim client, the attacker's"
-                + " proxies and a sniffer on the wire play every stage of the story, and a scoreboard shows which"
-                + " attacks worked, with the evidence.",
+        description = {"The workshop in one command: the story's stages played on loopback, then a scoreboard.",
+            "In each stage the secret server, a victim client, the attacker's proxies and a sniffer on the wire play"
+                + " their parts; the scoreboard shows which attacks worked, with the evidence.",
             "Stages: http (plain HTTP), fernet (symmetric encryption with a shared key), https-pinned (HTTPS, the"
                 + " client trusts only the club's CA), https-insecure (HTTPS, a client that trusts anything).",
             "Attacks: eavesdrop (read the secret), tamper (change what the client gets), session hijack (steal and"

@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "read", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Read a pcap or pcapng file and show it as 'capture' would:",
-            "HTTP requests and responses field by field, TLS records flagged as encrypted."},
+        description = {"Read a pcap or pcapng file and show it as 'capture' would.",
+            "HTTP requests and responses are shown field by field, TLS records flagged as encrypted."},
         footer = {"", "Examples:", "  analyzer read captures/http-secret.pcap",
             "  analyzer read big.pcapng --format json > events.jsonl"})
 public final class ReadCommand implements Callable<Integer> {
