@@ -72,7 +72,7 @@ public final class TextPrinter implements EventSink {
 
     private void request(HttpRequestSeen r) {
         header(r, style.bold("HTTP request"));
-        sb.append(INDENT).append(style.bold(r.method() + " " + r.uri() + " " + r.version())).append('\n');
+        startLine(r.method(), r.uri(), r.version());
         headersAndBody(r.headers(), r.body());
         leaks(Leaks.of(r));
         sb.append(INDENT).append(style.yellow("⚠ readable by anyone on the path")).append("\n\n");
@@ -87,10 +87,21 @@ public final class TextPrinter implements EventSink {
             title.append("  to ").append(r.requestMethod()).append(' ').append(r.requestUri());
         }
         header(r, title.toString());
-        sb.append(INDENT).append(style.bold(r.version() + " " + r.code() + " " + r.phrase())).append('\n');
+        startLine(r.version(), Integer.toString(r.code()), r.phrase());
         headersAndBody(r.headers(), r.body());
         leaks(Leaks.of(r));
         sb.append(INDENT).append(style.yellow("⚠ readable by anyone on the path")).append("\n\n");
+    }
+
+    /** The request or status line, in bold; plain text is appended in place rather than concatenated first. */
+    private void startLine(String first, String second, String third) {
+        sb.append(INDENT);
+        if (style.enabled()) {
+            sb.append(style.bold(first + " " + second + " " + third));
+        } else {
+            sb.append(first).append(' ').append(second).append(' ').append(third);
+        }
+        sb.append('\n');
     }
 
     /** Credentials and session tokens are what a thief takes first: say so under the message. */
@@ -299,27 +310,31 @@ public final class TextPrinter implements EventSink {
         }
     }
 
-    /** The endpoints of the flow last printed: a request and its response come one after the other. */
-    private analyzer.flow.Flow shownFlow;
-    private String shownClient;
-    private String shownServer;
+    /**
+     * The endpoints of recently printed flows, by flow id: a proxy under load prints the messages of many
+     * connections interleaved, and formatting an address is a good part of printing a header line.
+     */
+    private static final int SHOWN_FLOWS = 256;
+    private final analyzer.flow.Flow[] shownFlow = new analyzer.flow.Flow[SHOWN_FLOWS];
+    private final String[] shownClient = new String[SHOWN_FLOWS];
+    private final String[] shownServer = new String[SHOWN_FLOWS];
 
     private String client(analyzer.flow.Flow flow) {
-        remember(flow);
-        return shownClient;
+        return shownClient[remember(flow)];
     }
 
     private String server(analyzer.flow.Flow flow) {
-        remember(flow);
-        return shownServer;
+        return shownServer[remember(flow)];
     }
 
-    private void remember(analyzer.flow.Flow flow) {
-        if (flow != shownFlow) {
-            shownFlow = flow;
-            shownClient = flow.client().toString();
-            shownServer = flow.server().toString();
+    private int remember(analyzer.flow.Flow flow) {
+        int slot = flow.id() & (SHOWN_FLOWS - 1);
+        if (shownFlow[slot] != flow) {
+            shownFlow[slot] = flow;
+            shownClient[slot] = flow.client().toString();
+            shownServer[slot] = flow.server().toString();
         }
+        return slot;
     }
 
     private static int visibleLength(StringBuilder sb, int from) {

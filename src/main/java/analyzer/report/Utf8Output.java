@@ -85,13 +85,34 @@ public final class Utf8Output extends Writer {
             }
             char c = chars[i];
             if (c < 0x80 && pendingHigh == 0) {
-                buf[pos++] = (byte) c;
-                i++;
+                // ASCII run, as for strings.
+                int stop = i + Math.min(end - i, buf.length - pos);
+                int j = i;
+                while (j < stop && (c = chars[j]) < 0x80) {
+                    buf[pos++] = (byte) c;
+                    j++;
+                }
+                i = j;
                 continue;
             }
             encode(c, i + 1 < end ? chars[i + 1] : 0, i + 1 < end);
             i += consumed;
         }
+    }
+
+    private char[] chars = new char[4096];
+
+    /**
+     * The text a printer built, without the copy into a String that {@code Writer.append} makes first: the proxy
+     * prints each relayed message this way on its event loop.
+     */
+    public void write(StringBuilder sb) throws IOException {
+        int n = sb.length();
+        if (chars.length < n) {
+            chars = new char[Math.max(n, chars.length * 2)];
+        }
+        sb.getChars(0, n, chars, 0);
+        write(chars, 0, n);
     }
 
     /** Characters of input used by the last {@link #encode} call (1, or 2 for a surrogate pair). */
@@ -180,6 +201,21 @@ public final class Utf8Output extends Writer {
         public Printer(Utf8Output target) {
             super(target, false);
             this.target = target;
+        }
+
+        @Override
+        public PrintWriter append(CharSequence csq) {
+            if (!(csq instanceof StringBuilder sb)) {
+                return super.append(csq);
+            }
+            synchronized (lock) {
+                try {
+                    target.write(sb);
+                } catch (IOException e) {
+                    setError();
+                }
+            }
+            return this;
         }
 
         public void writeUtf8(byte[] bytes, int offset, int length) {

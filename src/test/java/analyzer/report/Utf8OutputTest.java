@@ -37,6 +37,21 @@ class Utf8OutputTest {
     }
 
     @Test
+    void builtTextIsEncodedAsTheJdkEncodesIt() throws IOException {
+        // Printers append their StringBuilder, which the standard output encodes without making a String first.
+        for (String s : AWKWARD) {
+            for (int buffer : new int[] {1 << 16, 16}) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                Utf8Output.Printer printer = new Utf8Output.Printer(new Utf8Output(out, buffer));
+                printer.append(new StringBuilder(s).append(s).append("…"));
+                printer.append(new StringBuilder("next"));
+                printer.flush();
+                assertArrayEquals(jdk(s + s + "…" + "next"), out.toByteArray(), s + " (buffer " + buffer + ")");
+            }
+        }
+    }
+
+    @Test
     void jsonLinesMatchThoseBuiltAsText() throws IOException {
         for (String s : AWKWARD) {
             HttpBody body = new HttpBody(s.length(), s.getBytes(StandardCharsets.UTF_8), true, null, false, true);
