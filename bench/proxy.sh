@@ -6,18 +6,23 @@
 #   HTTPS: direct · analyzer proxy --tls intercept (printing) · mitmdump --mode reverse:https (printing)
 # Prints requests/s, p99 latency and the ratios the targets are stated in. Every load run is bounded in time.
 #
-# usage: bench/proxy.sh [--seconds N] [--warmup N]
+# With --rounds N the three HTTP proxies (analyzer printing, analyzer --brief, nginx) are measured N times in turn
+# and the ratios use each one's median: on two shared cores one 10 s run moves by several per cent.
+#
+# usage: bench/proxy.sh [--seconds N] [--warmup N] [--rounds N]
 # needs (Debian): nginx-light wrk mitmproxy openssl
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 seconds=10
 warmup=5
+rounds=1
 while (($#)); do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
-    *) echo "usage: $0 [--seconds N] [--warmup N]" >&2; exit 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    *) echo "usage: $0 [--seconds N] [--warmup N] [--rounds N]" >&2; exit 2 ;;
   esac
 done
 for tool in nginx wrk mitmdump openssl java mvn curl; do
@@ -105,12 +110,13 @@ mitmdump --mode "reverse:https://127.0.0.1:$up_tls" --ssl-insecure --listen-host
 pids+=($!)
 wait_port $analyzer_http; wait_port $analyzer_brief; wait_port $analyzer_https https; wait_port $mitm_http; wait_port $mitm_https https
 
-declare -A rps p99
-measure() { # name url
+declare -A rps p99 runs
+measure() { # name url [no-warmup]
   local out
-  wrk -t2 -c8 -d"${warmup}s" "$2" >/dev/null 2>&1 || true
+  [[ -n "${3:-}" ]] || wrk -t2 -c8 -d"${warmup}s" "$2" >/dev/null 2>&1 || true
   out=$(wrk -t2 -c8 -d"${seconds}s" --latency "$2")
   rps[$1]=$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')
+  runs[$1]+="${rps[$1]} "
   p99[$1]=$(echo "$out" | awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us/, "", v); v = v / 1000} else if (v ~ /ms$/) {sub(/ms/, "", v)} else if (v ~ /s$/) {sub(/s/, "", v); v = v * 1000}; printf "%.3f", v}')
   local errors
   errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}')
@@ -122,6 +128,19 @@ measure "HTTP  direct to nginx" "http://127.0.0.1:$up/"
 measure "HTTP  analyzer proxy (eavesdropping, printed)" "http://127.0.0.1:$analyzer_http/"
 measure "HTTP  analyzer proxy --brief (one line each)" "http://127.0.0.1:$analyzer_brief/"
 measure "HTTP  nginx reverse proxy (1 worker)" "http://127.0.0.1:$nginx_proxy/"
+median() { tr ' ' '\n' <<< "$1" | grep . | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
+for ((round = 2; round <= rounds; round++)); do
+  measure "HTTP  analyzer proxy (eavesdropping, printed)" "http://127.0.0.1:$analyzer_http/" again
+  measure "HTTP  analyzer proxy --brief (one line each)" "http://127.0.0.1:$analyzer_brief/" again
+  measure "HTTP  nginx reverse proxy (1 worker)" "http://127.0.0.1:$nginx_proxy/" again
+done
+if ((rounds > 1)); then
+  for name in "HTTP  analyzer proxy (eavesdropping, printed)" "HTTP  analyzer proxy --brief (one line each)" \
+      "HTTP  nginx reverse proxy (1 worker)"; do
+    rps[$name]=$(median "${runs[$name]}")
+    printf '%-44s %10s req/s   median of %s runs\n' "$name" "${rps[$name]}" "$rounds"
+  done
+fi
 measure "HTTP  mitmdump --mode reverse" "http://127.0.0.1:$mitm_http/"
 measure "HTTPS direct to nginx" "https://127.0.0.1:$up_tls/"
 measure "HTTPS analyzer proxy --tls intercept" "https://127.0.0.1:$analyzer_https/"
