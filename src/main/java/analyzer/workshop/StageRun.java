@@ -11,6 +11,7 @@ import analyzer.proxy.HostAndPort;
 import analyzer.proxy.InterceptingProxy;
 import analyzer.proxy.ProxyConfig;
 import analyzer.proxy.ProxyException;
+import analyzer.proxy.ProxyReports;
 import analyzer.proxy.TamperRules;
 import analyzer.proxy.Tampering;
 import analyzer.proxy.UpstreamTrust;
@@ -52,8 +53,8 @@ final class StageRun implements AutoCloseable {
     private final boolean tls;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<Long> wireSecretFrames = Collections.synchronizedList(new ArrayList<>());
-    private final ProxyEvidence reader = new ProxyEvidence();
-    private final ProxyEvidence tamperer = new ProxyEvidence();
+    private final ProxyReports reader = new ProxyReports();
+    private final ProxyReports tamperer = new ProxyReports();
     private SecretServer server;
     private InterceptingProxy readingProxy;
     private InterceptingProxy tamperingProxy;
@@ -183,7 +184,7 @@ final class StageRun implements AutoCloseable {
             narration.line("victim", "failed: " + e.getMessage());
             return AttackResult.unavailable("the victim could not fetch the secret: " + e.getMessage());
         }
-        List<Event> proxySaw = reader.events();
+        List<Event> proxySaw = reader.all(Event.class);
         List<Event> wireSaw = wireSoFar();
         List<Long> frames = secretFrames();
         Optional<HttpResponseSeen> proxyRead = Sightings.responseWith(proxySaw, config.secret());
@@ -224,7 +225,7 @@ final class StageRun implements AutoCloseable {
         } catch (Fernet.InvalidTokenException e) {
             reportTamperings();
             narration.line("victim", "InvalidToken — " + e.getMessage());
-            return tamperer.tamperings().isEmpty()
+            return tamperer.all(Tampering.class).isEmpty()
                     ? AttackResult.unavailable("the token was refused, but the proxy changed nothing")
                     : AttackResult.detected("client: InvalidToken, the altered token failed its HMAC");
         } catch (ClientFailure e) {
@@ -247,7 +248,7 @@ final class StageRun implements AutoCloseable {
     }
 
     private void reportTamperings() {
-        for (Tampering t : tamperer.tamperings()) {
+        for (Tampering t : tamperer.all(Tampering.class)) {
             narration.line("proxy", "TAMPERED  " + t.part() + "  \"" + Sightings.shorten(t.before(), 30) + "\" → \""
                     + Sightings.shorten(t.after(), 30) + "\"");
         }
@@ -255,7 +256,7 @@ final class StageRun implements AutoCloseable {
 
     /** " (certificate_unknown)" and, where the wire shows it, where; narrates the proxy's report. */
     private String rejection() {
-        List<ForgeryRejected> rejected = tamperer.awaitRejections(REPORT_WAIT);
+        List<ForgeryRejected> rejected = tamperer.await(ForgeryRejected.class, 1, r -> true, REPORT_WAIT);
         String alert = null;
         for (ForgeryRejected r : rejected) {
             narration.line("proxy", "ATTACK FAILED  client " + r.flow().client() + " rejected the forged certificate"
@@ -292,9 +293,9 @@ final class StageRun implements AutoCloseable {
         }
         List<Event> wireSaw = wireSoFar();
         Optional<Sightings.StolenCookie> stolen = Sightings.sessionCookie(wireSaw, SecretSite.SESSION_COOKIE)
-                .or(() -> Sightings.sessionCookie(reader.events(), SecretSite.SESSION_COOKIE));
+                .or(() -> Sightings.sessionCookie(reader.all(Event.class), SecretSite.SESSION_COOKIE));
         if (stolen.isEmpty()) {
-            List<Event> seen = tap != null ? wireSaw : reader.events();
+            List<Event> seen = tap != null ? wireSaw : reader.all(Event.class);
             narration.line("attacker", "found no session cookie in what it saw");
             return AttackResult.failed("no session cookie seen, only " + Sightings.tlsRecords(seen) + " TLS records");
         }
