@@ -1,5 +1,6 @@
 package analyzer.probe;
 
+import analyzer.pki.CertificateRejection;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -128,7 +129,7 @@ public final class ServiceProbe {
         } catch (java.net.SocketTimeoutException e) {
             return new Result(what, "FAILS: no TLS answer within " + timeoutMillis + " ms", true);
         } catch (IOException e) {
-            return new Result(what, "FAILS: " + CertificateFailure.explain(e), true);
+            return new Result(what, "FAILS: " + CertificateRejection.explain(e), true);
         } catch (GeneralSecurityException e) {
             return new Result(what, "cannot read " + cacert + ": " + e.getMessage(), true);
         }

@@ -1,7 +1,7 @@
 package analyzer.proxy;
 
 import analyzer.flow.Direction;
-import analyzer.probe.CertificateFailure;
+import analyzer.pki.CertificateRejection;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -76,7 +76,7 @@ final class UpstreamConnector {
             return "connection refused";
         }
         if (t instanceof SSLException) {
-            return "certificate verify failed: " + CertificateFailure.explain(t);
+            return "certificate verify failed: " + CertificateRejection.explain(t);
         }
         String m = t.getMessage();
         return m == null ? t.getClass().getSimpleName() : m;

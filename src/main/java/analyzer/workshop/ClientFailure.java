@@ -1,5 +1,6 @@
 package analyzer.workshop;
 
+import analyzer.pki.CertificateRejection;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.NotSslRecordException;
@@ -8,10 +9,6 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
-import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.PKIXReason;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -20,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javax.net.ssl.SSLException;
 import javax.security.auth.x500.X500Principal;
 
@@ -130,33 +128,23 @@ public final class ClientFailure extends Exception {
      */
     static ClientFailure of(Throwable failure, String where, String host, List<X509Certificate> presented,
             SecretClientConfig config) {
-        Throwable root = failure;
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            root = t;
-            if (t instanceof CertificateExpiredException
-                    || t instanceof CertPathValidatorException v && v.getReason() == CertPathValidatorException.BasicReason.EXPIRED) {
-                return certificate(Kind.CERTIFICATE_EXPIRED, "certificate has expired", expiry(presented, true),
+        Optional<CertificateRejection> rejection = CertificateRejection.of(failure);
+        if (rejection.isPresent()) {
+            CertificateRejection r = rejection.get();
+            return switch (r) {
+                case EXPIRED -> certificate(Kind.CERTIFICATE_EXPIRED, r.openSslWords(), expiry(presented, true),
                         presented, failure);
-            }
-            if (t instanceof CertificateNotYetValidException
-                    || t instanceof CertPathValidatorException v && v.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
-                return certificate(Kind.CERTIFICATE_NOT_YET_VALID, "certificate is not yet valid",
+                case NOT_YET_VALID -> certificate(Kind.CERTIFICATE_NOT_YET_VALID, r.openSslWords(),
                         expiry(presented, false), presented, failure);
-            }
-        }
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            String m = String.valueOf(t.getMessage());
-            if (m.contains("No subject alternative") || m.contains("No name matching")) {
-                return certificate(Kind.CERTIFICATE_WRONG_HOST, "certificate is for " + names(presented)
+                case WRONG_HOST -> certificate(Kind.CERTIFICATE_WRONG_HOST, "certificate is for " + names(presented)
                         + ", not for host " + host, wrongHostHint(presented), presented, failure);
-            }
-            if (m.contains("unable to find valid certification path")
-                    || t.getClass().getSimpleName().equals("SunCertPathBuilderException")
-                    || t instanceof CertPathValidatorException v && (v.getReason() == PKIXReason.NO_TRUST_ANCHOR
-                    || m.contains("trust anchor"))) {
-                return certificate(Kind.CERTIFICATE_UNTRUSTED, "unable to get local issuer certificate",
+                case UNTRUSTED -> certificate(Kind.CERTIFICATE_UNTRUSTED, r.openSslWords(),
                         untrustedHint(presented, config), presented, failure);
-            }
+            };
+        }
+        Throwable root = failure;
+        while (root.getCause() != null) {
+            root = root.getCause();
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage());
