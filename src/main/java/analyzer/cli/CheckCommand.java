@@ -1,5 +1,6 @@
 package analyzer.cli;
 
+import analyzer.proxy.HostAndPort;
 import analyzer.capture.CaptureException;
 import analyzer.capture.FilePacketSource;
 import analyzer.capture.LiveCaptureOptions;
@@ -93,7 +94,7 @@ public final class CheckCommand implements Callable<Integer> {
         if (duration.isZero() || duration.isNegative()) {
             throw new UserError("--duration must be positive");
         }
-        HostPort target = probe == null ? null : HostPort.parse("--probe", probe);
+        HostAndPort target = probe == null ? null : HostPort.parse("--probe", probe);
 
         int code = ExitCodes.OK;
         if (read != null || live) {
@@ -160,7 +161,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     /** @return 1 if the probe found a weakness, 3 if nothing answered, else 0 */
-    private int probe(HostPort target, PrintWriter out) {
+    private int probe(HostAndPort target, PrintWriter out) {
         List<ServiceProbe.Result> results;
         try {
             results = new ServiceProbe(target.host(), target.port(), 3000).run(cacert);

@@ -184,7 +184,7 @@ public final class ProxyCommand implements Callable<Integer> {
         InetSocketAddress listenAddress = listenAddress(err);
         ProxyConfig config;
         if (upstream != null) {
-            config = ProxyConfig.reverse(listenAddress, parse(upstream, "--upstream"));
+            config = ProxyConfig.reverse(listenAddress, HostPort.parse("--upstream", upstream));
         } else {
             config = ProxyConfig.forward(listenAddress);
         }
@@ -213,7 +213,7 @@ public final class ProxyCommand implements Callable<Integer> {
     }
 
     private InetSocketAddress listenAddress(PrintWriter err) {
-        HostAndPort l = parse(listen, "--listen");
+        HostAndPort l = HostPort.parseListen("--listen", listen);
         InetAddress address;
         try {
             address = InetAddress.getByName(l.host());
@@ -262,13 +262,6 @@ public final class ProxyCommand implements Callable<Integer> {
         return parsed;
     }
 
-    private static HostAndPort parse(String value, String option) {
-        try {
-            return HostAndPort.parse(value, -1);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(option + ": " + e.getMessage());
-        }
-    }
 
     private String banner(InterceptingProxy proxy) {
         ProxyConfig c = proxy.config();

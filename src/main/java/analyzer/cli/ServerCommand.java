@@ -1,5 +1,6 @@
 package analyzer.cli;
 
+import analyzer.proxy.HostAndPort;
 import analyzer.pki.Pem;
 import analyzer.pki.PkiException;
 import analyzer.workshop.CertificateNames;
@@ -130,7 +131,7 @@ public final class ServerCommand implements Callable<Integer> {
             if (parsed.hasMatchedOption("--host") || parsed.hasMatchedOption("--port")) {
                 throw new UserError("give --listen HOST:PORT or --host/--port, not both");
             }
-            HostPort address = HostPort.parseListen("--listen", listen);
+            HostAndPort address = HostPort.parseListen("--listen", listen);
             bindHost = address.host();
             bindPort = address.port();
         } else {
