@@ -1,13 +1,11 @@
 package analyzer.pki;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,7 +80,7 @@ public final class CertificateAuthority {
                     + " (keyUsage lacks keyCertSign)");
         }
         PrivateKey key = Pem.readPrivateKey(keyPem, passphraseOrNull);
-        if (!belongTogether(key, certificate.getPublicKey())) {
+        if (!KeyType.belongTogether(key, certificate.getPublicKey())) {
             throw new PkiException(keyPem + " is not the private key of the certificate in " + certPem);
         }
         return new CertificateAuthority(certificate, key);
@@ -134,27 +132,6 @@ public final class CertificateAuthority {
         KeyPair keys = keyType.generate();
         PKCS10CertificationRequest csr = CertificateRequests.create(keys, subject, sans);
         return new IssuedCertificate(keys.getPrivate(), sign(csr, validity), csr);
-    }
-
-    /** Signs a sample with the private key and checks it with the public one: works for every key type. */
-    static boolean belongTogether(PrivateKey privateKey, PublicKey publicKey) throws PkiException {
-        KeyType type = KeyType.of(privateKey);
-        if (type != KeyType.of(publicKey)) {
-            return false;
-        }
-        try {
-            byte[] sample = "analyzer key pair check".getBytes(StandardCharsets.US_ASCII);
-            Signature signer = Signature.getInstance(type.signatureAlgorithm());
-            signer.initSign(privateKey);
-            signer.update(sample);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(type.signatureAlgorithm());
-            verifier.initVerify(publicKey);
-            verifier.update(sample);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
     }
 
     private static void requirePositive(Duration validity) {

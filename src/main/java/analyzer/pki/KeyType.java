@@ -1,9 +1,13 @@
 package analyzer.pki;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 
 /** The key pairs the tool makes: RSA 2048 (what the tutorial uses, the default) or EC on P-256 (smaller, faster). */
@@ -50,5 +54,29 @@ public enum KeyType {
             return EC;
         }
         throw new PkiException(algorithm + " keys are not supported; use an RSA or EC (P-256) key");
+    }
+
+    /**
+     * Whether the private key belongs to the public one: a sample signed with one is checked with the other. The
+     * JDK itself only notices a mismatched server key during a handshake, as an obscure failure on every connection.
+     */
+    public static boolean belongTogether(PrivateKey privateKey, PublicKey publicKey) throws PkiException {
+        KeyType type = of(privateKey);
+        if (type != of(publicKey)) {
+            return false;
+        }
+        try {
+            byte[] sample = "analyzer key pair check".getBytes(StandardCharsets.US_ASCII);
+            Signature signer = Signature.getInstance(type.signatureAlgorithm());
+            signer.initSign(privateKey);
+            signer.update(sample);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(type.signatureAlgorithm());
+            verifier.initVerify(publicKey);
+            verifier.update(sample);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 }

@@ -99,7 +99,7 @@ class CertificateAuthorityTest {
         assertEquals(new JcaX509CertificateHolder(ca.certificate()).getSubject(), holder.getIssuer());
         assertEquals(List.of("DNS:localhost", "IP:127.0.0.1", "IP:::1"), SubjectAltNames.of(cert));
         assertEquals(type.name(), cert.getPublicKey().getAlgorithm());
-        assertTrue(CertificateAuthority.belongTogether(issued.privateKey(), cert.getPublicKey()));
+        assertTrue(KeyType.belongTogether(issued.privateKey(), cert.getPublicKey()));
 
         assertFalse(BasicConstraints.getInstance(holder.getExtension(Extension.basicConstraints).getParsedValue()).isCA());
         Extension usage = holder.getExtension(Extension.keyUsage);

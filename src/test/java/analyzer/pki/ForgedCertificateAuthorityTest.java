@@ -84,7 +84,7 @@ class ForgedCertificateAuthorityTest {
         assertTrue(backdate.toHours() >= 23 && backdate.toHours() <= 24, backdate.toString());
         Duration ahead = Duration.between(now, cert.getNotAfter().toInstant());
         assertTrue(ahead.toDays() >= 29 && ahead.toDays() <= 30, ahead.toString());
-        assertTrue(CertificateAuthority.belongTogether(leaf.privateKey(), cert.getPublicKey()));
+        assertTrue(KeyType.belongTogether(leaf.privateKey(), cert.getPublicKey()));
         CertificateAuthorityTest.assertPkixValid(cert, forger.caCertificate());
 
         assertEquals(List.of("IP:127.0.0.1"), SubjectAltNames.of(forger.leafFor("127.0.0.1").certificate()));
