@@ -29,9 +29,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "client", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Fetch the secret: GET the URL, print \"The secret message is: …\".",
-            "Over HTTPS the server's certificate must come from a CA in the JDK's trust store,",
-            "or, with --cacert, from that CA only: a self-made CA is in no store, so pin it.",
-            "--insecure checks nothing."},
+            "Over HTTPS the server's certificate must come from a CA in the JDK's trust store, or, with --cacert,"
+                + " from that CA only: a self-made CA is in no store, so pin it. --insecure checks nothing."},
         footer = {"", "Examples:",
             "  analyzer client http://127.0.0.1:5683/",
             "  SECRET_URL=http://127.0.0.1:5683 analyzer client",
