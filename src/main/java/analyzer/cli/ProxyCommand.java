@@ -18,6 +18,7 @@ import analyzer.proxy.ProxyException;
 import analyzer.proxy.ProxyListener;
 import analyzer.proxy.TamperRules;
 import analyzer.proxy.Tampering;
+import analyzer.proxy.IoTransport;
 import analyzer.proxy.TlsMode;
 import analyzer.proxy.UpstreamFailure;
 import analyzer.proxy.UpstreamTrust;
@@ -123,6 +124,11 @@ public final class ProxyCommand implements Callable<Integer> {
             description = "Event-loop threads (default: half the processors, at least 1).")
     Integer threads;
 
+    @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|io_uring|epoll|nio",
+            description = "How the event loops talk to the kernel: auto takes io_uring, else epoll, else NIO"
+                    + " (default: ${DEFAULT-VALUE}). Name one to compare them, or to avoid io_uring.")
+    IoTransport transport;
+
     @Option(names = {"-w", "--save"}, paramLabel = "FILE",
             description = "Also write what the proxy relayed (the plaintext, when it intercepts) as a pcap:"
                     + " synthesised TCP connections that Wireshark and 'analyzer read' open.")
@@ -207,6 +213,7 @@ public final class ProxyCommand implements Callable<Integer> {
         }
         return config.withRules(rules()).withMaxRewriteBody(maxRewriteBody)
                 .withIoThreads(threads != null ? threads : ProxyConfig.defaultIoThreads())
+                .withTransport(transport)
                 .withSave(save == null ? null : CaptureCommand.PcapFiles.resolve(save))
                 .withTimeouts(idleTimeout, connectTimeout)
                 .withDissector(new DissectorOptions(output.maxBody, DissectorOptions.defaults().maxRawPreview()));

@@ -73,6 +73,7 @@ public final class InterceptingProxy implements AutoCloseable {
             upstreamTls = UpstreamTls.context(config.upstreamTrust());
             forged = new ForgedContexts(config.mitmCa());
         }
+        Transport transport = Transport.of(config.transport());
         PcapWriter recording = null;
         if (config.save() != null) {
             try {
@@ -81,7 +82,6 @@ public final class InterceptingProxy implements AutoCloseable {
                 throw new ProxyException(e.getMessage(), e.hint(), e);
             }
         }
-        Transport transport = Transport.best();
         ProxyContext context = new ProxyContext(config, listener, transport, upstreamAddress, upstreamTls, forged,
                 recording);
         EventLoopGroup group = transport.group(config.ioThreads(), "analyzer-proxy");
@@ -118,6 +118,11 @@ public final class InterceptingProxy implements AutoCloseable {
 
     public ProxyConfig config() {
         return context.config;
+    }
+
+    /** The transport the event loops use (what AUTO chose). */
+    public IoTransport transport() {
+        return context.transport.kind();
     }
 
     /** The name of the CA that signs forged certificates, or null in passthrough mode. */

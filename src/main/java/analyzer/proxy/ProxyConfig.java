@@ -22,12 +22,13 @@ import java.util.Objects;
  * @param connectTimeout how long to wait for the upstream to accept a connection
  * @param dissector      what the dissector keeps for display (--max-body)
  * @param ioThreads      event-loop threads; each connection lives on one
+ * @param transport      the kernel interface the event loops use (AUTO: the best available)
  * @param save           also write what the proxy relayed as a pcap here (synthesised TCP around the plaintext), or null
  */
 public record ProxyConfig(InetSocketAddress listen, HostAndPort upstream, TlsMode tls, ForgedCertificateAuthority mitmCa,
                           UpstreamTrust upstreamTrust, TamperRules rules, int maxRewriteBody, Duration idleTimeout,
                           Duration connectTimeout, DissectorOptions dissector, int ioThreads,
-                          Path save) {
+                          IoTransport transport, Path save) {
 
     public static final int DEFAULT_MAX_REWRITE_BODY = 8 << 20;
 
@@ -39,6 +40,7 @@ public record ProxyConfig(InetSocketAddress listen, HostAndPort upstream, TlsMod
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(dissector, "dissector");
+        Objects.requireNonNull(transport, "transport");
         if (tls == TlsMode.INTERCEPT && mitmCa == null) {
             throw new IllegalArgumentException("intercept mode needs the MITM CA that forges certificates");
         }
@@ -54,14 +56,14 @@ public record ProxyConfig(InetSocketAddress listen, HostAndPort upstream, TlsMod
     public static ProxyConfig reverse(InetSocketAddress listen, HostAndPort upstream) {
         return new ProxyConfig(listen, Objects.requireNonNull(upstream, "upstream"), TlsMode.PASSTHROUGH, null,
                 UpstreamTrust.systemDefault(), TamperRules.NONE, DEFAULT_MAX_REWRITE_BODY, Duration.ofSeconds(60),
-                Duration.ofSeconds(10), DissectorOptions.defaults(), defaultIoThreads(), null);
+                Duration.ofSeconds(10), DissectorOptions.defaults(), defaultIoThreads(), IoTransport.AUTO, null);
     }
 
     /** A forward proxy for clients configured to use it (curl -x, HTTPS_PROXY): absolute-form HTTP and CONNECT. */
     public static ProxyConfig forward(InetSocketAddress listen) {
         return new ProxyConfig(listen, null, TlsMode.PASSTHROUGH, null, UpstreamTrust.systemDefault(),
                 TamperRules.NONE, DEFAULT_MAX_REWRITE_BODY, Duration.ofSeconds(60), Duration.ofSeconds(10),
-                DissectorOptions.defaults(), defaultIoThreads(), null);
+                DissectorOptions.defaults(), defaultIoThreads(), IoTransport.AUTO, null);
     }
 
     /**
@@ -79,41 +81,46 @@ public record ProxyConfig(InetSocketAddress listen, HostAndPort upstream, TlsMod
     /** Terminates TLS from clients with certificates forged by {@code mitmCa}, and re-encrypts toward the upstream. */
     public ProxyConfig withIntercept(ForgedCertificateAuthority mitmCa, UpstreamTrust trust) {
         return new ProxyConfig(listen, upstream, TlsMode.INTERCEPT, Objects.requireNonNull(mitmCa, "mitmCa"),
-                trust, rules, maxRewriteBody, idleTimeout, connectTimeout, dissector, ioThreads, save);
+                trust, rules, maxRewriteBody, idleTimeout, connectTimeout, dissector, ioThreads, transport, save);
     }
 
     public ProxyConfig withPassthrough() {
         return new ProxyConfig(listen, upstream, TlsMode.PASSTHROUGH, null, upstreamTrust, rules, maxRewriteBody,
-                idleTimeout, connectTimeout, dissector, ioThreads, save);
+                idleTimeout, connectTimeout, dissector, ioThreads, transport, save);
     }
 
     public ProxyConfig withRules(TamperRules rules) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
-                connectTimeout, dissector, ioThreads, save);
+                connectTimeout, dissector, ioThreads, transport, save);
     }
 
     public ProxyConfig withMaxRewriteBody(int bytes) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, bytes, idleTimeout,
-                connectTimeout, dissector, ioThreads, save);
+                connectTimeout, dissector, ioThreads, transport, save);
     }
 
     public ProxyConfig withTimeouts(Duration idle, Duration connect) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idle, connect,
-                dissector, ioThreads, save);
+                dissector, ioThreads, transport, save);
     }
 
     public ProxyConfig withSave(Path pcap) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
-                connectTimeout, dissector, ioThreads, pcap);
+                connectTimeout, dissector, ioThreads, transport, pcap);
     }
 
     public ProxyConfig withIoThreads(int threads) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
-                connectTimeout, dissector, threads, save);
+                connectTimeout, dissector, threads, transport, save);
+    }
+
+    public ProxyConfig withTransport(IoTransport kind) {
+        return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
+                connectTimeout, dissector, ioThreads, kind, save);
     }
 
     public ProxyConfig withDissector(DissectorOptions options) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
-                connectTimeout, options, ioThreads, save);
+                connectTimeout, options, ioThreads, transport, save);
     }
 }
