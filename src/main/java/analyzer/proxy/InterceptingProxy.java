@@ -85,7 +85,7 @@ public final class InterceptingProxy implements AutoCloseable {
         ProxyContext context = new ProxyContext(config, listener, transport, upstreamAddress, upstreamTls, forged,
                 recording);
         EventLoopGroup group = transport.group(config.ioThreads(), "analyzer-proxy");
-        ServerBootstrap bootstrap = new ServerBootstrap()
+        ServerBootstrap bootstrap = transport.configure(new ServerBootstrap())
                 .group(group)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)

@@ -1,5 +1,7 @@
 package analyzer.proxy;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -13,6 +15,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringBufferRingConfig;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringFixedBufferRingAllocator;
+import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
@@ -24,7 +30,15 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * requests a second than epoll on two cores.
  */
 record Transport(IoTransport kind, IoHandlerFactory ioHandlers, Class<? extends ServerChannel> serverChannel,
-                 Class<? extends SocketChannel> socketChannel) {
+                 Class<? extends SocketChannel> socketChannel, boolean bufferRing) {
+
+    /**
+     * io_uring: the kernel picks receive buffers from a ring registered per event loop, so one multishot receive
+     * stays armed per socket instead of a new receive submitted after every read: about a tenth more requests a
+     * second on two cores. 256 buffers of 16 KiB (4 MiB per loop); when all are in use Netty falls back to plain
+     * receives.
+     */
+    private static final short BUFFER_GROUP = 1;
 
     /**
      * The transport asked for; AUTO takes the first available of io_uring, epoll and NIO.
@@ -51,18 +65,25 @@ record Transport(IoTransport kind, IoHandlerFactory ioHandlers, Class<? extends 
     }
 
     private static Transport ioUring() {
-        return new Transport(IoTransport.IO_URING, IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
-                IoUringSocketChannel.class);
+        IoUringIoHandlerConfig config = new IoUringIoHandlerConfig();
+        boolean ring = IoUring.isRegisterBufferRingSupported();
+        if (ring) {
+            config.setBufferRingConfig(IoUringBufferRingConfig.builder().bufferGroupId(BUFFER_GROUP)
+                    .bufferRingSize((short) 256).batchSize(64)
+                    .allocator(new IoUringFixedBufferRingAllocator(16 * 1024)).build());
+        }
+        return new Transport(IoTransport.IO_URING, IoUringIoHandler.newFactory(config),
+                IoUringServerSocketChannel.class, IoUringSocketChannel.class, ring);
     }
 
     private static Transport epoll() {
         return new Transport(IoTransport.EPOLL, EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
-                EpollSocketChannel.class);
+                EpollSocketChannel.class, false);
     }
 
     private static Transport nio() {
         return new Transport(IoTransport.NIO, NioIoHandler.newFactory(), NioServerSocketChannel.class,
-                NioSocketChannel.class);
+                NioSocketChannel.class, false);
     }
 
     private static ProxyException unavailable(IoTransport wanted, Throwable cause) {
@@ -79,6 +100,22 @@ record Transport(IoTransport kind, IoHandlerFactory ioHandlers, Class<? extends 
         String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
         int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /** Sets what the transport's own channels need on connections the proxy opens. */
+    Bootstrap configure(Bootstrap bootstrap) {
+        if (bufferRing) {
+            bootstrap.option(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, BUFFER_GROUP);
+        }
+        return bootstrap;
+    }
+
+    /** Sets what the transport's own channels need on connections the proxy accepts. */
+    ServerBootstrap configure(ServerBootstrap bootstrap) {
+        if (bufferRing) {
+            bootstrap.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, BUFFER_GROUP);
+        }
+        return bootstrap;
     }
 
     EventLoopGroup group(int threads, String name) {

@@ -30,7 +30,7 @@ final class UpstreamConnector {
     static ChannelFuture connect(ProxyContext proxy, ProxiedConnection connection, Channel client,
                                  InetSocketAddress address, HostAndPort target, boolean tls, boolean http) {
         ProxyConfig config = proxy.config;
-        Bootstrap bootstrap = new Bootstrap()
+        Bootstrap bootstrap = proxy.transport.configure(new Bootstrap())
                 .group(client.eventLoop())
                 .channel(proxy.transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
