@@ -8,7 +8,7 @@ public final class HexDump {
     private HexDump() {
     }
 
-    public static void append(StringBuilder out, String indent, byte[] data, int offset, int length) {
+    static void append(Utf8Text out, String indent, byte[] data, int offset, int length) {
         for (int line = 0; line < length; line += 16) {
             out.append(indent);
             appendHex4(out, line);
@@ -34,7 +34,7 @@ public final class HexDump {
         }
     }
 
-    private static void appendHex4(StringBuilder out, int value) {
+    private static void appendHex4(Utf8Text out, int value) {
         for (int shift = 12; shift >= 0; shift -= 4) {
             out.append(HEX[(value >> shift) & 0xf]);
         }

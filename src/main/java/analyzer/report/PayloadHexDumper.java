@@ -28,17 +28,17 @@ public final class PayloadHexDumper implements ConnectionListenerFactory {
     public ConnectionListener open(Flow flow, long frame, long timestampMicros) {
         ConnectionListener next = inner.open(flow, frame, timestampMicros);
         return new ConnectionListener() {
-            private final StringBuilder sb = new StringBuilder();
+            private final Utf8Text sb = new Utf8Text(1024);
 
             @Override
             public void onData(Direction direction, byte[] data, int offset, int length, long frame, long ts) {
-                sb.setLength(0);
+                sb.clear();
                 sb.append(style.dim("#" + flow.id() + "  " + flow.source(direction) + " → "
                         + flow.destination(direction) + "  payload " + length + " bytes"
                         + (frame > 0 ? "  frame " + frame : ""))).append('\n');
                 HexDump.append(sb, "    ", data, offset, length);
                 try {
-                    out.append(sb);
+                    sb.writeTo(out);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

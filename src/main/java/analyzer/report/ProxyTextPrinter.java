@@ -31,7 +31,7 @@ public final class ProxyTextPrinter implements ProxyListener {
     private final Style style;
     private final TextPrinter events;
     private final boolean brief;
-    private final StringBuilder sb = new StringBuilder(256);
+    private final Utf8Text sb = new Utf8Text(256);
 
     public ProxyTextPrinter(Writer out, Style style, boolean hex, boolean brief) {
         this.out = out;
@@ -46,7 +46,7 @@ public final class ProxyTextPrinter implements ProxyListener {
         if (!brief || !http) {
             events.accept(event);
         }
-        sb.setLength(0);
+        sb.clear();
         if (event instanceof HttpResponseSeen r) {
             label("EAVESDROP", style.yellow("EAVESDROP"));
             String exchange = r.requestMethod() == null ? "(unpaired)" : r.requestMethod() + " " + r.requestUri();
@@ -74,7 +74,7 @@ public final class ProxyTextPrinter implements ProxyListener {
 
     @Override
     public synchronized void tampered(Tampering t) {
-        sb.setLength(0);
+        sb.clear();
         label("TAMPERED", style.red("TAMPERED"));
         padded(t.part(), 16).append(' ')
                 .append(t.before() == null ? "(none)" : quote(t.before())).append(" → ")
@@ -92,7 +92,7 @@ public final class ProxyTextPrinter implements ProxyListener {
 
     @Override
     public synchronized void tamperSkipped(TamperSkipped s) {
-        sb.setLength(0);
+        sb.clear();
         label("NOT TAMPERED", style.yellow("NOT TAMPERED")).append(s.part());
         if (s.exchange() != null) {
             sb.append(s.direction() == Direction.SERVER_TO_CLIENT ? " of the answer to " : " of ").append(s.exchange());
@@ -104,8 +104,8 @@ public final class ProxyTextPrinter implements ProxyListener {
 
     @Override
     public synchronized void forgeryAccepted(ForgeryAccepted a) {
-        sb.setLength(0);
-        label("INTERCEPTED", style.red("INTERCEPTED")).append("client ").append(a.flow().client())
+        sb.clear();
+        label("INTERCEPTED", style.red("INTERCEPTED")).append("client ").append(a.flow().client().toString())
                 .append(" accepted the forged certificate for ").append(a.host())
                 .append(" (").append(a.protocol()).append(", ").append(a.cipherSuite())
                 .append("): the proxy reads and rewrites its traffic");
@@ -115,16 +115,16 @@ public final class ProxyTextPrinter implements ProxyListener {
 
     @Override
     public synchronized void forgeryRejected(ForgeryRejected r) {
-        sb.setLength(0);
+        sb.clear();
         if (r.certificateRejected()) {
-            label("ATTACK FAILED", style.green("ATTACK FAILED")).append("client ").append(r.flow().client())
+            label("ATTACK FAILED", style.green("ATTACK FAILED")).append("client ").append(r.flow().client().toString())
                     .append(" rejected the forged certificate for ").append(r.host()).append(" (")
                     .append(r.alert() != null ? "alert " + r.alert()
                             + (r.evidence() == ForgeryRejected.Evidence.ALERT_DECRYPTED ? ", read by the proxy's TLS engine" : "")
                             : "closed the connection during the handshake")
                     .append(')');
         } else {
-            label("TLS FAILED", style.yellow("TLS FAILED")).append("handshake with client ").append(r.flow().client())
+            label("TLS FAILED", style.yellow("TLS FAILED")).append("handshake with client ").append(r.flow().client().toString())
                     .append(" for ").append(r.host()).append(" failed")
                     .append(r.alert() != null ? " (alert " + r.alert() + ")" : "")
                     .append(r.detail() != null ? ": " + r.detail() : "");
@@ -135,9 +135,9 @@ public final class ProxyTextPrinter implements ProxyListener {
 
     @Override
     public synchronized void upstreamFailed(UpstreamFailure f) {
-        sb.setLength(0);
+        sb.clear();
         label("UPSTREAM FAILED", style.yellow("UPSTREAM FAILED")).append(f.upstream() == null ? "upstream" : f.upstream().toString())
-                .append(" for client ").append(f.flow().client()).append(": ").append(f.reason())
+                .append(" for client ").append(f.flow().client().toString()).append(": ").append(f.reason())
                 .append(f.badGateway() ? " (answered 502 Bad Gateway)" : " (connection closed)");
         flowTag(f.flow().id());
         write();
@@ -152,15 +152,11 @@ public final class ProxyTextPrinter implements ProxyListener {
         }
     }
 
-    private StringBuilder label(String plain, String styled) {
+    private Utf8Text label(String plain, String styled) {
         if (sb.length() > 0) {
             sb.append('\n');
         }
-        sb.append(styled);
-        for (int i = plain.length(); i < LABEL; i++) {
-            sb.append(' ');
-        }
-        return sb.append(' ');
+        return sb.append(styled).spaces(LABEL - plain.length()).append(' ');
     }
 
     private void flowTag(int flow) {
@@ -171,15 +167,9 @@ public final class ProxyTextPrinter implements ProxyListener {
         }
     }
 
-    private static final String SPACES = " ".repeat(LABEL + 1);
-
     /** Appends {@code s} and spaces up to {@code width}: one line per exchange, so no intermediate strings. */
-    private StringBuilder padded(String s, int width) {
-        sb.append(s);
-        if (s.length() < width) {
-            sb.append(SPACES, 0, Math.min(width - s.length(), SPACES.length()));
-        }
-        return sb;
+    private Utf8Text padded(String s, int width) {
+        return sb.append(s).spaces(width - s.length());
     }
 
     private void preview(HttpBody body) {
@@ -212,7 +202,7 @@ public final class ProxyTextPrinter implements ProxyListener {
         }
         sb.append('\n');
         try {
-            out.append(sb);
+            sb.writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

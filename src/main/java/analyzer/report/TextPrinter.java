@@ -29,7 +29,7 @@ public final class TextPrinter implements EventSink {
     private final Writer out;
     private final Style style;
     private final boolean hexBodies;
-    private final StringBuilder sb = new StringBuilder(1024);
+    private final Utf8Text sb = new Utf8Text(1024);
 
     /**
      * @param hexBodies also dump bodies as hex/ASCII (--hex)
@@ -42,7 +42,7 @@ public final class TextPrinter implements EventSink {
 
     @Override
     public void accept(Event event) {
-        sb.setLength(0);
+        sb.clear();
         if (event instanceof TlsRecordSeen t) {
             tls(t);
         } else if (event instanceof HttpRequestSeen r) {
@@ -79,14 +79,21 @@ public final class TextPrinter implements EventSink {
     }
 
     private void response(HttpResponseSeen r) {
-        StringBuilder title = new StringBuilder(style.bold("HTTP response  " + r.code() + " " + r.phrase()));
+        int start = headerStart(r);
+        if (style.enabled()) {
+            sb.append(style.bold("HTTP response  " + r.code() + " " + r.phrase()));
+        } else {
+            sb.append("HTTP response  ").append(r.code()).append(' ').append(r.phrase());
+        }
         if (r.requestTimestampMicros() >= 0 && r.timestampMicros() >= r.requestTimestampMicros()) {
-            title.append("  (").append(millis(r.timestampMicros() - r.requestTimestampMicros())).append(')');
+            sb.append("  (");
+            millis(r.timestampMicros() - r.requestTimestampMicros());
+            sb.append(')');
         }
         if (r.requestMethod() != null) {
-            title.append("  to ").append(r.requestMethod()).append(' ').append(r.requestUri());
+            sb.append("  to ").append(r.requestMethod()).append(' ').append(r.requestUri());
         }
-        header(r, title.toString());
+        headerEnd(r, start);
         startLine(r.version(), Integer.toString(r.code()), r.phrase());
         headersAndBody(r.headers(), r.body());
         leaks(Leaks.of(r));
@@ -284,6 +291,13 @@ public final class TextPrinter implements EventSink {
     }
 
     private void header(Event e, String what) {
+        int start = headerStart(e);
+        sb.append(what);
+        headerEnd(e, start);
+    }
+
+    /** The start of a message's first line, "#3  client → server  "; returns where the line began. */
+    private int headerStart(Event e) {
         int start = sb.length();
         if (style.enabled()) {
             sb.append(style.bold("#" + e.flow().id()));
@@ -292,22 +306,22 @@ public final class TextPrinter implements EventSink {
         }
         boolean fromClient = e.direction() == analyzer.flow.Direction.CLIENT_TO_SERVER;
         sb.append("  ").append(fromClient ? client(e.flow()) : server(e.flow())).append(" → ")
-                .append(fromClient ? server(e.flow()) : client(e.flow())).append("  ").append(what);
+                .append(fromClient ? server(e.flow()) : client(e.flow())).append("  ");
+        return start;
+    }
+
+    /** Ends the first line begun at {@code start}: where the message was seen, aligned at the header column. */
+    private void headerEnd(Event e, int start) {
         Frames frames = e.frames();
         String where = frames.isEmpty() ? "seen by proxy" : (frames.size() == 1 ? "frame " : "frames ") + frames;
-        int visible = style.enabled() ? visibleLength(sb, start) : sb.length() - start;
+        int visible = sb.width(start, style.enabled());
         sb.append("  ");
         pad(HEADER_COLUMN - visible - 2);
         sb.append(style.dim(where)).append('\n');
     }
 
-    private static final String SPACES = " ".repeat(HEADER_COLUMN);
-
-    /** Spaces in one append: the text holds arrows and box characters, so each single-char append is costly. */
     private void pad(int n) {
-        if (n > 0) {
-            sb.append(SPACES, 0, Math.min(n, SPACES.length()));
-        }
+        sb.spaces(Math.min(n, HEADER_COLUMN));
     }
 
     /**
@@ -337,28 +351,14 @@ public final class TextPrinter implements EventSink {
         return slot;
     }
 
-    private static int visibleLength(StringBuilder sb, int from) {
-        int n = 0;
-        for (int i = from; i < sb.length(); i++) {
-            char c = sb.charAt(i);
-            if (c == '\u001b') {
-                while (i < sb.length() && sb.charAt(i) != 'm') {
-                    i++;
-                }
-            } else if (!Character.isLowSurrogate(c)) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** "0.4 ms", "12 ms"; without String.format, which costs a microsecond per response on the proxy's hot path. */
-    static String millis(long micros) {
+    /** "0.4 ms", "12 ms", appended digit by digit: the proxy prints one per response. */
+    private void millis(long micros) {
         if (micros < 10_000) {
             long tenths = (micros + 50) / 100;
-            return tenths / 10 + "." + tenths % 10 + " ms";
+            sb.append(tenths / 10).append('.').append(tenths % 10).append(" ms");
+        } else {
+            sb.append(micros / 1000).append(" ms");
         }
-        return micros / 1000 + " ms";
     }
 
     /** 1307 → "1 307", grouped by thousands with a space as in the workshop slides. */
@@ -383,7 +383,7 @@ public final class TextPrinter implements EventSink {
 
     private void write() {
         try {
-            out.append(sb);
+            sb.writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
