@@ -124,10 +124,20 @@ public final class TextPrinter implements EventSink {
             width = Math.max(width, h.name().length());
         }
         width = Math.min(Math.max(width + 2, 16), 28);
-        for (HttpHeader h : headers) {
+        for (int i = 0; i < headers.size(); i++) {
+            HttpHeader h = headers.get(i);
+            int slot = System.identityHashCode(h) & (SHOWN_HEADERS - 1);
+            if (shownHeader[slot] == h && shownHeaderWidth[slot] == width) {
+                sb.append(shownHeaderLine[slot]);
+                continue;
+            }
+            int start = sb.length();
             sb.append(INDENT).append(style.cyan(h.name()));
             pad(width - h.name().length());
             sb.append(h.value()).append('\n');
+            shownHeader[slot] = h;
+            shownHeaderWidth[slot] = width;
+            shownHeaderLine[slot] = sb.copyFrom(start);
         }
         if (body.length() == 0 && body.complete()) {
             return;
@@ -299,14 +309,29 @@ public final class TextPrinter implements EventSink {
     /** The start of a message's first line, "#3  client → server  "; returns where the line began. */
     private int headerStart(Event e) {
         int start = sb.length();
+        boolean fromClient = e.direction() == analyzer.flow.Direction.CLIENT_TO_SERVER;
+        int slot = e.flow().id() & (SHOWN_FLOWS - 1);
+        if (shownFlow[slot] != e.flow()) {
+            shownFlow[slot] = e.flow();
+            shownPrefix[slot * 2] = null;
+            shownPrefix[slot * 2 + 1] = null;
+        }
+        int index = slot * 2 + (fromClient ? 0 : 1);
+        byte[] prefix = shownPrefix[index];
+        if (prefix != null) {
+            sb.append(prefix);
+            return start;
+        }
         if (style.enabled()) {
             sb.append(style.bold("#" + e.flow().id()));
         } else {
             sb.append('#').append(e.flow().id());
         }
-        boolean fromClient = e.direction() == analyzer.flow.Direction.CLIENT_TO_SERVER;
-        sb.append("  ").append(fromClient ? client(e.flow()) : server(e.flow())).append(" → ")
-                .append(fromClient ? server(e.flow()) : client(e.flow())).append("  ");
+        String client = e.flow().client().toString();
+        String server = e.flow().server().toString();
+        sb.append("  ").append(fromClient ? client : server).append(" → ").append(fromClient ? server : client)
+                .append("  ");
+        shownPrefix[index] = sb.copyFrom(start);
         return start;
     }
 
@@ -325,31 +350,21 @@ public final class TextPrinter implements EventSink {
     }
 
     /**
-     * The endpoints of recently printed flows, by flow id: a proxy under load prints the messages of many
-     * connections interleaved, and formatting an address is a good part of printing a header line.
+     * The first-line prefix of recently printed flows, by flow id and direction, encoded: a proxy under load prints
+     * the messages of many connections interleaved, and formatting addresses is a good part of a header line.
      */
     private static final int SHOWN_FLOWS = 256;
     private final analyzer.flow.Flow[] shownFlow = new analyzer.flow.Flow[SHOWN_FLOWS];
-    private final String[] shownClient = new String[SHOWN_FLOWS];
-    private final String[] shownServer = new String[SHOWN_FLOWS];
+    private final byte[][] shownPrefix = new byte[SHOWN_FLOWS * 2][];
 
-    private String client(analyzer.flow.Flow flow) {
-        return shownClient[remember(flow)];
-    }
-
-    private String server(analyzer.flow.Flow flow) {
-        return shownServer[remember(flow)];
-    }
-
-    private int remember(analyzer.flow.Flow flow) {
-        int slot = flow.id() & (SHOWN_FLOWS - 1);
-        if (shownFlow[slot] != flow) {
-            shownFlow[slot] = flow;
-            shownClient[slot] = flow.client().toString();
-            shownServer[slot] = flow.server().toString();
-        }
-        return slot;
-    }
+    /**
+     * Header lines as printed, for recently seen HttpHeader objects: the dissector hands out the same object for a
+     * line a stream repeats (Host, Server, Content-Type…), and a line is the same while the column width is.
+     */
+    private static final int SHOWN_HEADERS = 256;
+    private final HttpHeader[] shownHeader = new HttpHeader[SHOWN_HEADERS];
+    private final int[] shownHeaderWidth = new int[SHOWN_HEADERS];
+    private final byte[][] shownHeaderLine = new byte[SHOWN_HEADERS][];
 
     /** "0.4 ms", "12 ms", appended digit by digit: the proxy prints one per response. */
     private void millis(long micros) {

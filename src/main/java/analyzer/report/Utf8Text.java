@@ -66,6 +66,19 @@ final class Utf8Text {
         return this;
     }
 
+    /** Bytes that are already UTF-8, e.g. a line encoded earlier. */
+    Utf8Text append(byte[] utf8) {
+        ensure(utf8.length);
+        System.arraycopy(utf8, 0, buf, len, utf8.length);
+        len += utf8.length;
+        return this;
+    }
+
+    /** The bytes from {@code start} to the end, to append again later. */
+    byte[] copyFrom(int start) {
+        return Arrays.copyOfRange(buf, start, len);
+    }
+
     Utf8Text append(char c) {
         if (c < 0x80) {
             ensure(1);
