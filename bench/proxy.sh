@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark: `analyzer proxy` against nginx as a reverse proxy and mitmdump, in one run on loopback.
 # wrk -t2 -c8 for a fixed duration against an nginx upstream answering "fluffy tail" with keep-alive:
-#   HTTP:  direct · analyzer proxy (eavesdropping, every message printed to a file) · nginx proxy (1 worker,
-#          keepalive upstream) · mitmdump --mode reverse (flows printed to a file)
+#   HTTP:  direct · analyzer proxy (eavesdropping, every message printed to a file) · the same on the epoll
+#          transport · nginx proxy (1 worker, keepalive upstream) · mitmdump --mode reverse (flows printed to a file)
 #   HTTPS: direct · analyzer proxy --tls intercept (printing) · mitmdump --mode reverse:https (printing)
 # Prints requests/s, p99 latency and the ratios the targets are stated in. Every load run is bounded in time.
 #
-# With --rounds N the three HTTP proxies (analyzer printing, analyzer --brief, nginx) are measured N times in turn
-# and the ratios use each one's median: on two shared cores one 10 s run moves by several per cent.
+# The HTTP proxies (analyzer printing, on its default transport and on epoll; analyzer --brief; nginx) are
+# measured --rounds times in turn (default 3) and the ratios use each one's median: on two shared cores one 10 s
+# run moves by several per cent.
 #
 # usage: bench/proxy.sh [--seconds N] [--warmup N] [--rounds N]
 # needs (Debian): nginx-light wrk mitmproxy openssl
@@ -16,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 seconds=10
 warmup=5
-rounds=1
+rounds=3
 while (($#)); do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
@@ -31,7 +32,7 @@ done
 ./analyzer --version >/dev/null  # builds target/analyzer.jar when needed
 
 work="$(mktemp -d)"
-up=15683; up_tls=15684; nginx_proxy=18081; analyzer_http=18080; analyzer_brief=18083; mitm_http=18082; analyzer_https=18443; mitm_https=18444
+up=15683; up_tls=15684; nginx_proxy=18081; analyzer_http=18080; analyzer_brief=18083; analyzer_epoll=18085; mitm_http=18082; analyzer_https=18443; mitm_https=18444
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -102,13 +103,16 @@ pids+=($!)
 ./analyzer proxy --listen 127.0.0.1:$analyzer_brief --upstream 127.0.0.1:$up --color never --brief \
   > "$work/analyzer-brief.txt" 2> "$work/analyzer-brief.err" &
 pids+=($!)
+./analyzer proxy --listen 127.0.0.1:$analyzer_epoll --upstream 127.0.0.1:$up --color never --transport epoll \
+  > "$work/analyzer-epoll.txt" 2> "$work/analyzer-epoll.err" &
+pids+=($!)
 mitmdump --mode "reverse:http://127.0.0.1:$up" --listen-host 127.0.0.1 --listen-port $mitm_http \
   > "$work/mitm-http.txt" 2>&1 &
 pids+=($!)
 mitmdump --mode "reverse:https://127.0.0.1:$up_tls" --ssl-insecure --listen-host 127.0.0.1 --listen-port $mitm_https \
   --set confdir="$work/mitmproxy" > "$work/mitm-https.txt" 2>&1 &
 pids+=($!)
-wait_port $analyzer_http; wait_port $analyzer_brief; wait_port $analyzer_https https; wait_port $mitm_http; wait_port $mitm_https https
+wait_port $analyzer_http; wait_port $analyzer_brief; wait_port $analyzer_epoll; wait_port $analyzer_https https; wait_port $mitm_http; wait_port $mitm_https https
 
 declare -A rps p99 runs
 measure() { # name url [no-warmup]
@@ -120,25 +124,32 @@ measure() { # name url [no-warmup]
   p99[$1]=$(echo "$out" | awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us/, "", v); v = v / 1000} else if (v ~ /ms$/) {sub(/ms/, "", v)} else if (v ~ /s$/) {sub(/s/, "", v); v = v * 1000}; printf "%.3f", v}')
   local errors
   errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}')
-  printf '%-44s %10s req/s   p99 %8s ms%s\n' "$1" "${rps[$1]}" "${p99[$1]}" "${errors:+   ($errors)}"
+  printf '%-50s %10s req/s   p99 %8s ms%s\n' "$1" "${rps[$1]}" "${p99[$1]}" "${errors:+   ($errors)}"
 }
 
+# What the default transport turned out to be: an io_uring instance shows among the JVM's file descriptors.
+analyzer_pid=${pids[0]}  # ./analyzer execs java in the process started first above
+transport=epoll
+if ls -l "/proc/$analyzer_pid/fd" 2>/dev/null | grep -q 'io_uring'; then transport=io_uring; fi
+echo "analyzer proxy's default transport here: $transport"
 echo "load: wrk -t2 -c8, ${seconds} s per run after ${warmup} s of warm-up; upstream nginx (1 worker) on 127.0.0.1; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 measure "HTTP  direct to nginx" "http://127.0.0.1:$up/"
 measure "HTTP  analyzer proxy (eavesdropping, printed)" "http://127.0.0.1:$analyzer_http/"
+measure "HTTP  analyzer proxy --transport epoll (printed)" "http://127.0.0.1:$analyzer_epoll/"
 measure "HTTP  analyzer proxy --brief (one line each)" "http://127.0.0.1:$analyzer_brief/"
 measure "HTTP  nginx reverse proxy (1 worker)" "http://127.0.0.1:$nginx_proxy/"
-median() { tr ' ' '\n' <<< "$1" | grep . | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
+median() { tr ' ' '\n' <<< "$1" | grep . | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 for ((round = 2; round <= rounds; round++)); do
   measure "HTTP  analyzer proxy (eavesdropping, printed)" "http://127.0.0.1:$analyzer_http/" again
+  measure "HTTP  analyzer proxy --transport epoll (printed)" "http://127.0.0.1:$analyzer_epoll/" again
   measure "HTTP  analyzer proxy --brief (one line each)" "http://127.0.0.1:$analyzer_brief/" again
   measure "HTTP  nginx reverse proxy (1 worker)" "http://127.0.0.1:$nginx_proxy/" again
 done
 if ((rounds > 1)); then
-  for name in "HTTP  analyzer proxy (eavesdropping, printed)" "HTTP  analyzer proxy --brief (one line each)" \
-      "HTTP  nginx reverse proxy (1 worker)"; do
+  for name in "HTTP  analyzer proxy (eavesdropping, printed)" "HTTP  analyzer proxy --transport epoll (printed)" \
+      "HTTP  analyzer proxy --brief (one line each)" "HTTP  nginx reverse proxy (1 worker)"; do
     rps[$name]=$(median "${runs[$name]}")
-    printf '%-44s %10s req/s   median of %s runs\n' "$name" "${rps[$name]}" "$rounds"
+    printf '%-50s %10s req/s   median of %s runs\n' "$name" "${rps[$name]}" "$rounds"
   done
 fi
 measure "HTTP  mitmdump --mode reverse" "http://127.0.0.1:$mitm_http/"
@@ -146,24 +157,34 @@ measure "HTTPS direct to nginx" "https://127.0.0.1:$up_tls/"
 measure "HTTPS analyzer proxy --tls intercept" "https://127.0.0.1:$analyzer_https/"
 measure "HTTPS mitmdump --mode reverse:https" "https://127.0.0.1:$mitm_https/"
 
-# Added latency without queueing: one connection, one request at a time, so each p99 is the path's own.
-declare -A lat
-latency() { # name url
-  wrk -t1 -c1 -d2s "$2" >/dev/null 2>&1 || true
-  lat[$1]=$(wrk -t1 -c1 -d"${seconds}s" --latency "$2" | awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us/, "", v); v = v / 1000} else if (v ~ /ms$/) {sub(/ms/, "", v)} else if (v ~ /s$/) {sub(/s/, "", v); v = v * 1000}; printf "%.3f", v}')
-  printf '%-44s p99 %8s ms   (wrk -t1 -c1)\n' "$1" "${lat[$1]}"
-}
+# Added latency without queueing: one connection, one request at a time, so each p99 is the path's own. A p99 on
+# shared cores jumps with whatever else runs for a moment, so the paths take turns, --rounds times 5 s each, and
+# each path's figure is the median of its p99s.
+declare -A lat lats
+lat_names=("HTTP  direct to nginx" "HTTP  analyzer proxy (eavesdropping, printed)" "HTTP  nginx reverse proxy (1 worker)"
+  "HTTPS direct to nginx" "HTTPS analyzer proxy --tls intercept")
+declare -A lat_urls=(["HTTP  direct to nginx"]="http://127.0.0.1:$up/"
+  ["HTTP  analyzer proxy (eavesdropping, printed)"]="http://127.0.0.1:$analyzer_http/"
+  ["HTTP  nginx reverse proxy (1 worker)"]="http://127.0.0.1:$nginx_proxy/"
+  ["HTTPS direct to nginx"]="https://127.0.0.1:$up_tls/"
+  ["HTTPS analyzer proxy --tls intercept"]="https://127.0.0.1:$analyzer_https/")
 echo
-latency "HTTP  direct to nginx" "http://127.0.0.1:$up/"
-latency "HTTP  analyzer proxy (eavesdropping, printed)" "http://127.0.0.1:$analyzer_http/"
-latency "HTTP  nginx reverse proxy (1 worker)" "http://127.0.0.1:$nginx_proxy/"
-latency "HTTPS direct to nginx" "https://127.0.0.1:$up_tls/"
-latency "HTTPS analyzer proxy --tls intercept" "https://127.0.0.1:$analyzer_https/"
+for name in "${lat_names[@]}"; do wrk -t1 -c1 -d2s "${lat_urls[$name]}" >/dev/null 2>&1 || true; done
+for ((round = 1; round <= rounds; round++)); do
+  for name in "${lat_names[@]}"; do
+    lats[$name]+="$(wrk -t1 -c1 -d5s --latency "${lat_urls[$name]}" | awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us/, "", v); v = v / 1000} else if (v ~ /ms$/) {sub(/ms/, "", v)} else if (v ~ /s$/) {sub(/s/, "", v); v = v * 1000}; printf "%.3f", v}') "
+  done
+done
+for name in "${lat_names[@]}"; do
+  lat[$name]=$(median "${lats[$name]}")
+  printf '%-50s p99 %8s ms   (wrk -t1 -c1; median of %s: %s)\n' "$name" "${lat[$name]}" "$rounds" "${lats[$name]% }"
+done
 
 ratio() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
 added() { echo "$1 - $2" | bc -l | xargs printf '%.3f'; }
 echo
 printf 'HTTP:  analyzer / nginx proxy   = %sx   (target >= 1)\n' "$(ratio "${rps[HTTP  analyzer proxy (eavesdropping, printed)]}" "${rps[HTTP  nginx reverse proxy (1 worker)]}")"
+printf 'HTTP:  analyzer on epoll / nginx proxy = %sx\n' "$(ratio "${rps[HTTP  analyzer proxy --transport epoll (printed)]}" "${rps[HTTP  nginx reverse proxy (1 worker)]}")"
 printf 'HTTP:  analyzer --brief / nginx proxy = %sx\n' "$(ratio "${rps[HTTP  analyzer proxy --brief (one line each)]}" "${rps[HTTP  nginx reverse proxy (1 worker)]}")"
 printf 'HTTP:  analyzer / mitmdump      = %sx   (target >= 25)\n' "$(ratio "${rps[HTTP  analyzer proxy (eavesdropping, printed)]}" "${rps[HTTP  mitmdump --mode reverse]}")"
 printf 'HTTPS: analyzer / mitmdump      = %sx   (target >= 20)\n' "$(ratio "${rps[HTTPS analyzer proxy --tls intercept]}" "${rps[HTTPS mitmdump --mode reverse:https]}")"
