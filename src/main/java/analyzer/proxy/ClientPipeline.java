@@ -52,9 +52,13 @@ final class ClientPipeline {
         }
     }
 
-    /** Takes the proxy-HTTP handlers out after a CONNECT; the codec goes last so bytes it held reach the sniffer. */
-    static void removeHttp(ChannelPipeline p) {
-        for (String name : new String[] {FORWARD, TAMPER, TAP, HTTP}) {
+    /**
+     * Takes the HTTP handlers out: after a CONNECT together with the tap (a sniffer decides again what follows;
+     * the codec goes last so bytes it held reach it), after a 101 keeping the tap (the codec passes what it held
+     * on to the relay).
+     */
+    static void removeHttp(ChannelPipeline p, boolean tap) {
+        for (String name : tap ? new String[] {FORWARD, TAMPER, TAP, HTTP} : new String[] {FORWARD, TAMPER, HTTP}) {
             if (p.get(name) != null) {
                 p.remove(name);
             }

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -70,6 +71,8 @@ final class ProxiedConnection {
     /** Request lines written upstream whose final response has not come back yet (HTTP relaying only). */
     private final ArrayDeque<String> exchanges = new ArrayDeque<>(4);
     private boolean interimResponse;
+    /** HTTP relaying: the response now arriving is 101 Switching Protocols; once it is relayed, bytes follow. */
+    private boolean switchingProtocols;
     /** HTTP relaying: a response has started toward the client and not ended, so a 502 can no longer be sent. */
     private boolean answering;
     private boolean clientInputShut;
@@ -158,7 +161,7 @@ final class ProxiedConnection {
         tunnel = true;
         if (proxy.config.tls() == TlsMode.PASSTHROUGH) {
             // The tunnel is relayed as it is: connect first, so an unreachable target is answered 502, not 200.
-            ClientPipeline.removeHttp(pipeline);
+            ClientPipeline.removeHttp(pipeline, true);
             httpObjects = false;
             ClientPipeline.plain(pipeline, this, false);
             answerConnect = true;
@@ -167,7 +170,7 @@ final class ProxiedConnection {
         }
         writeOwn(ProxyResponses.CONNECTION_ESTABLISHED, false);
         pipeline.addBefore(RelayHandler.NAME, ClientPipeline.SNIFF, new ProtocolSniffer(this, target));
-        ClientPipeline.removeHttp(pipeline);
+        ClientPipeline.removeHttp(pipeline, true);
     }
 
     // ---- the upstream connection
@@ -310,6 +313,7 @@ final class ProxiedConnection {
         boolean answered = false;
         if (msg instanceof HttpResponse r) {
             interimResponse = r.status().codeClass() == HttpStatusClass.INFORMATIONAL && r.status().code() != 101;
+            switchingProtocols = r.status().code() == 101;
         }
         if (msg instanceof HttpResponse && !interimResponse) {
             answering = true;
@@ -324,10 +328,35 @@ final class ProxiedConnection {
             reading(upstream, false);
             client.flush();
         }
+        if (answered && switchingProtocols) {
+            relayBytesFromNowOn();
+            return;
+        }
         if (answered && exchanges.isEmpty() && !waiting.isEmpty()) {
             client.flush();
             drain();
         }
+    }
+
+    /**
+     * After 101 Switching Protocols (a WebSocket, say) neither side speaks HTTP/1.x any more: the codecs and rewrite
+     * rules come out of both pipelines and the connection is relayed as bytes, as without rules. Taking a codec out
+     * passes on whatever it had read past the handshake; the dissector, below the codecs, sees the switch itself.
+     */
+    private void relayBytesFromNowOn() {
+        switchingProtocols = false;
+        httpObjects = false;
+        tunnel = true;
+        client.flush();
+        // Encoders first, on both sides: taking a decoder out relays at once what it held, which must not meet
+        // the other side's HTTP encoder.
+        for (ChannelPipeline p : new ChannelPipeline[] {client.pipeline(), upstream.pipeline()}) {
+            if (p.get(ClientPipeline.HTTP) instanceof CombinedChannelDuplexHandler<?, ?> codec) {
+                codec.removeOutboundHandler();
+            }
+        }
+        UpstreamConnector.removeHttp(upstream.pipeline());
+        ClientPipeline.removeHttp(client.pipeline(), false);
     }
 
     void readComplete(Channel ch) {

@@ -60,6 +60,15 @@ final class UpstreamConnector {
         return bootstrap.connect(address);
     }
 
+    /** Takes the HTTP codec and rewriting out of an upstream pipeline (after 101 Switching Protocols). */
+    static void removeHttp(ChannelPipeline p) {
+        for (String name : new String[] {"tamper", "http"}) {
+            if (p.get(name) != null) {
+                p.remove(name);
+            }
+        }
+    }
+
     /** Why the upstream failed, in a few words for the 502 and the report. */
     static String explain(Throwable cause, HostAndPort target) {
         Throwable t = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;

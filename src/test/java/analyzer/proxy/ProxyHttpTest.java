@@ -320,6 +320,74 @@ class ProxyHttpTest {
     }
 
     @Test
+    void afterSwitchingProtocolsTheConnectionIsRelayedAsBytesEvenWithRewriteRules() throws Exception {
+        // A stand-in for a WebSocket server: 101, a greeting in the same write, then it echoes in upper case.
+        try (ServerSocket echo = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (Socket s = echo.accept()) {
+                    InputStream in = s.getInputStream();
+                    OutputStream out = s.getOutputStream();
+                    readHead(in);
+                    out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: shout\r\nConnection: Upgrade\r\n\r\n"
+                            + "ready, fluffy tail\n").getBytes(StandardCharsets.US_ASCII));
+                    byte[] buf = new byte[1024];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        for (int i = 0; i < n; i++) {
+                            buf[i] = buf[i] >= 'a' && buf[i] <= 'z' ? (byte) (buf[i] - 32) : buf[i];
+                        }
+                        out.write(buf, 0, n);
+                    }
+                } catch (Exception ignored) {
+                    // the test fails on what the client got
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, new HostAndPort("127.0.0.1",
+                    echo.getLocalPort())).withRules(SQUIRREL), recorder);
+            try (Socket s = new Socket("127.0.0.1", proxy.address().getPort())) {
+                s.setSoTimeout(10_000);
+                OutputStream out = s.getOutputStream();
+                InputStream in = s.getInputStream();
+                out.write("GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: shout\r\nConnection: Upgrade\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertTrue(readHead(in).startsWith("HTTP/1.1 101 "));
+                // Not HTTP any more: relayed untouched both ways (the body rule does not apply), not refused as a bad request.
+                assertEquals("ready, fluffy tail\n", readLine(in));
+                out.write("GET is just a word here\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("GET IS JUST A WORD HERE\n", readLine(in));
+                out.write("\u0081\u0005hello\n".getBytes(StandardCharsets.ISO_8859_1));
+                assertEquals("\u0081\u0005HELLO\n", readLine(in));
+            }
+            assertTrue(recorder.all(UpstreamFailure.class).isEmpty(), recorder.describe());
+        }
+    }
+
+    /** Reads an HTTP head up to its blank line, byte by byte so nothing after it is consumed. */
+    private static String readHead(InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    private static String readLine(InputStream in) throws java.io.IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b; (b = in.read()) >= 0; ) {
+            line.append((char) b);
+            if (b == '\n') {
+                break;
+            }
+        }
+        return line.toString();
+    }
+
+    @Test
     void clientHalfCloseAfterItsRequestStillGetsTheAnswer() throws Exception {
         proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort()), recorder);
         try (Socket s = new Socket("127.0.0.1", proxy.address().getPort())) {
