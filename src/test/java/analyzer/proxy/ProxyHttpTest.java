@@ -315,17 +315,22 @@ class ProxyHttpTest {
                 assertEquals(TestUpstream.SECRET, get("/secret").body());
             }
             Thread.sleep(500);
-            long sent = upstream.hugeBytesSent();
-            assertTrue(sent < TestUpstream.HUGE / 4, "the upstream could push " + sent + " bytes: the proxy kept reading"
-                    + " for a client that does not read");
-            InputStream in = slow.getInputStream();
-            long total = 0;
-            byte[] buf = new byte[65536];
-            for (int n; total <= TestUpstream.HUGE && (n = in.read(buf)) > 0; ) {
-                total += n;
-            }
-            assertTrue(total > TestUpstream.HUGE, "the slow client still gets everything: " + total);
+            assertPushedBackThenDelivered(slow, "");
         }
+    }
+
+    /** The proxy stopped reading /huge for a client that does not read, and the client still gets all of it. */
+    private void assertPushedBackThenDelivered(Socket slow, String where) throws java.io.IOException {
+        long sent = upstream.hugeBytesSent();
+        assertTrue(sent < TestUpstream.HUGE / 4, where + "the upstream could push " + sent + " bytes: the proxy kept"
+                + " reading for a client that does not read");
+        InputStream in = slow.getInputStream();
+        long total = 0;
+        byte[] buf = new byte[65536];
+        for (int n; total <= TestUpstream.HUGE && (n = in.read(buf)) > 0; ) {
+            total += n;
+        }
+        assertTrue(total > TestUpstream.HUGE, where + "the slow client still gets everything: " + total);
     }
 
     @Test
@@ -507,15 +512,7 @@ class ProxyHttpTest {
         try (Socket slow = new Socket("127.0.0.1", proxy.address().getPort())) {
             slow.getOutputStream().write("GET /huge HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             Thread.sleep(500);
-            long sent = upstream.hugeBytesSent();
-            assertTrue(sent < TestUpstream.HUGE / 4, kind.label() + ": the upstream could push " + sent + " bytes");
-            InputStream in = slow.getInputStream();
-            long total = 0;
-            byte[] buf = new byte[65536];
-            for (int n; total <= TestUpstream.HUGE && (n = in.read(buf)) > 0; ) {
-                total += n;
-            }
-            assertTrue(total > TestUpstream.HUGE, "the slow client still gets everything: " + total);
+            assertPushedBackThenDelivered(slow, kind.label() + ": ");
         }
     }
 
