@@ -10,20 +10,26 @@
 # measured --rounds times in turn (default 3) and the ratios use each one's median: on two shared cores one 10 s
 # run moves by several per cent.
 #
-# usage: bench/proxy.sh [--seconds N] [--warmup N] [--rounds N]
+# Before any measurement each analyzer proxy serves --jit-warmup seconds of load (default 20), one after the other:
+# the figures are those of a running proxy, not of a JVM whose JIT is still compiling the relay path (on two busy
+# cores that takes longer than the 5 s warm-up every target gets before each run). nginx and mitmdump need none.
+#
+# usage: bench/proxy.sh [--seconds N] [--warmup N] [--jit-warmup N] [--rounds N]
 # needs (Debian): nginx-light wrk mitmproxy openssl
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 seconds=10
 warmup=5
+jit_warmup=20
 rounds=3
 while (($#)); do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
+    --jit-warmup) jit_warmup="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
-    *) echo "usage: $0 [--seconds N] [--warmup N] [--rounds N]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--seconds N] [--warmup N] [--jit-warmup N] [--rounds N]" >&2; exit 2 ;;
   esac
 done
 for tool in nginx wrk mitmdump openssl java mvn curl; do
@@ -132,7 +138,12 @@ analyzer_pid=${pids[0]}  # ./analyzer execs java in the process started first ab
 transport=epoll
 if ls -l "/proc/$analyzer_pid/fd" 2>/dev/null | grep -q 'io_uring'; then transport=io_uring; fi
 echo "analyzer proxy's default transport here: $transport"
-echo "load: wrk -t2 -c8, ${seconds} s per run after ${warmup} s of warm-up; upstream nginx (1 worker) on 127.0.0.1; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for port in $analyzer_http $analyzer_epoll $analyzer_brief; do
+  wrk -t2 -c8 -d"${jit_warmup}s" "http://127.0.0.1:$port/" >/dev/null 2>&1 || true
+done
+wrk -t2 -c8 -d"${jit_warmup}s" "https://127.0.0.1:$analyzer_https/" >/dev/null 2>&1 || true
+echo "load: wrk -t2 -c8, ${seconds} s per run after ${warmup} s of warm-up (analyzer proxies: ${jit_warmup} s more first); upstream nginx (1 worker) on 127.0.0.1; $(nproc) cores; load average $load_before before the warm-up"
 measure "HTTP  direct to nginx" "http://127.0.0.1:$up/"
 measure "HTTP  analyzer proxy (eavesdropping, printed)" "http://127.0.0.1:$analyzer_http/"
 measure "HTTP  analyzer proxy --transport epoll (printed)" "http://127.0.0.1:$analyzer_epoll/"
