@@ -8,7 +8,10 @@ import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
 
-/** Installs the client side's handlers, always ahead of the relay handler that ends the pipeline. */
+/**
+ * Installs the client side's handlers, always ahead of the relay handler that ends the pipeline. The upstream side
+ * (UpstreamConnector) names its handlers with the same names, so {@link #removeHttp} serves both.
+ */
 final class ClientPipeline {
 
     static final String SNIFF = "sniff";
@@ -53,9 +56,9 @@ final class ClientPipeline {
     }
 
     /**
-     * Takes the HTTP handlers out: after a CONNECT together with the tap (a sniffer decides again what follows;
-     * the codec goes last so bytes it held reach it), after a 101 keeping the tap (the codec passes what it held
-     * on to the relay).
+     * Takes the HTTP handlers out of either side's pipeline: after a CONNECT together with the tap (a sniffer
+     * decides again what follows; the codec goes last so bytes it held reach it), after a 101 keeping the tap (the
+     * codec passes what it held on to the relay).
      */
     static void removeHttp(ChannelPipeline p, boolean tap) {
         for (String name : tap ? new String[] {FORWARD, TAMPER, TAP, HTTP} : new String[] {FORWARD, TAMPER, HTTP}) {

@@ -1,5 +1,7 @@
 package analyzer.proxy;
 
+import java.util.Locale;
+
 /** Which of the kernel's socket interfaces the proxy's event loops use. */
 public enum IoTransport {
     /** The best one this machine offers: io_uring, else epoll, else NIO. */
@@ -16,6 +18,6 @@ public enum IoTransport {
 
     /** The name users type and see: io_uring, epoll, nio, auto. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

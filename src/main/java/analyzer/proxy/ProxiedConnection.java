@@ -355,7 +355,7 @@ final class ProxiedConnection {
                 codec.removeOutboundHandler();
             }
         }
-        UpstreamConnector.removeHttp(upstream.pipeline());
+        ClientPipeline.removeHttp(upstream.pipeline(), false);
         ClientPipeline.removeHttp(client.pipeline(), false);
     }
 

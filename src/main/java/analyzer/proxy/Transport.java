@@ -26,8 +26,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * The event loops and channel classes of one {@link IoTransport}. Relaying costs mostly system calls and wake-ups,
- * not Java: io_uring, which batches a loop pass's sends and receives into one call, relays 12–15 % more requests
- * a second than epoll on two cores (bench/proxy.sh).
+ * not Java: io_uring, which batches a loop pass's sends and receives into one call, relays 8–15 % more requests
+ * a second than epoll on two cores (four runs of bench/proxy.sh).
  */
 record Transport(IoTransport kind, IoHandlerFactory ioHandlers, Class<? extends ServerChannel> serverChannel,
                  Class<? extends SocketChannel> socketChannel, boolean bufferRing) {

@@ -43,13 +43,13 @@ final class UpstreamConnector {
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
                         if (tls) {
-                            p.addLast("tls", proxy.upstreamTls.newHandler(ch.alloc(), target.host(), target.port()));
+                            p.addLast(ClientPipeline.TLS, proxy.upstreamTls.newHandler(ch.alloc(), target.host(), target.port()));
                         }
-                        p.addLast("tap", new RelayTap(connection, Direction.SERVER_TO_CLIENT));
+                        p.addLast(ClientPipeline.TAP, new RelayTap(connection, Direction.SERVER_TO_CLIENT));
                         if (http) {
-                            p.addLast("http", new HttpClientCodec());
+                            p.addLast(ClientPipeline.HTTP, new HttpClientCodec());
                             if (!proxy.responseRewriter.isEmpty()) {
-                                p.addLast("tamper", new MessageTamperer(connection, Direction.SERVER_TO_CLIENT,
+                                p.addLast(ClientPipeline.TAMPER, new MessageTamperer(connection, Direction.SERVER_TO_CLIENT,
                                         proxy.responseRewriter, config.maxRewriteBody()));
                             }
                         }
@@ -58,15 +58,6 @@ final class UpstreamConnector {
                     }
                 });
         return bootstrap.connect(address);
-    }
-
-    /** Takes the HTTP codec and rewriting out of an upstream pipeline (after 101 Switching Protocols). */
-    static void removeHttp(ChannelPipeline p) {
-        for (String name : new String[] {"tamper", "http"}) {
-            if (p.get(name) != null) {
-                p.remove(name);
-            }
-        }
     }
 
     /** Why the upstream failed, in a few words for the 502 and the report. */

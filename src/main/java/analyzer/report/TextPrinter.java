@@ -133,7 +133,7 @@ public final class TextPrinter implements EventSink {
             }
             int start = sb.length();
             sb.append(INDENT).append(style.cyan(h.name()));
-            pad(width - h.name().length());
+            sb.spaces(width - h.name().length());
             sb.append(h.value()).append('\n');
             shownHeader[slot] = h;
             shownHeaderWidth[slot] = width;
@@ -341,12 +341,8 @@ public final class TextPrinter implements EventSink {
         String where = frames.isEmpty() ? "seen by proxy" : (frames.size() == 1 ? "frame " : "frames ") + frames;
         int visible = sb.width(start, style.enabled());
         sb.append("  ");
-        pad(HEADER_COLUMN - visible - 2);
+        sb.spaces(HEADER_COLUMN - visible - 2);
         sb.append(style.dim(where)).append('\n');
-    }
-
-    private void pad(int n) {
-        sb.spaces(Math.min(n, HEADER_COLUMN));
     }
 
     /**
