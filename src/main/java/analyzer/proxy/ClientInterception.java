@@ -24,9 +24,9 @@ final class ClientInterception {
         this.watcher = new HandshakeWatcher(connection.flow());
     }
 
-    void install(ChannelPipeline pipeline, boolean http) {
+    void install(ChannelPipeline pipeline) {
         ClientPipeline.intercept(pipeline, connection, watcher,
-                host -> connection.proxy().forged.contextFor(forgeFor(host)), http);
+                host -> connection.proxy().forged.contextFor(forgeFor(host)), target);
     }
 
     HostAndPort target() {

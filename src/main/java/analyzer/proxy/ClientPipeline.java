@@ -15,6 +15,8 @@ import io.netty.util.Mapping;
 final class ClientPipeline {
 
     static final String SNIFF = "sniff";
+    /** Under TLS, while the outer sniffer that found TLS is still stepping aside. */
+    static final String SNIFF_DECRYPTED = "sniff-decrypted";
     static final String TAP = "tap";
     static final String HTTP = "http";
     static final String FORWARD = "forward";
@@ -35,13 +37,20 @@ final class ClientPipeline {
 
     /**
      * Intercepted TLS: the watcher reads the handshake in clear (for the client's alert), the SNI handler presents a
-     * certificate forged for the name the client asked for, and the tap sees the decrypted bytes.
+     * certificate forged for the name the client asked for, the tap sees the decrypted bytes, and a sniffer tells
+     * from the first of them whether they are HTTP.
      */
     static void intercept(ChannelPipeline p, ProxiedConnection connection, HandshakeWatcher watcher,
-                          Mapping<String, SslContext> forged, boolean http) {
+                          Mapping<String, SslContext> forged, HostAndPort target) {
         add(p, TLS_WATCH, watcher);
         add(p, TLS, new SniHandler(forged));
-        plain(p, connection, http);
+        plain(p, connection, false);
+        add(p, SNIFF_DECRYPTED, new ProtocolSniffer(connection, target, true));
+    }
+
+    /** The decrypted client speaks HTTP: its messages are relayed (and rewritten) from now on. */
+    static void decryptedHttp(ChannelPipeline p, ProxiedConnection connection) {
+        httpHandlers(p, connection);
     }
 
     /** Forward mode: the client speaks proxy HTTP (absolute-form requests, CONNECT). */

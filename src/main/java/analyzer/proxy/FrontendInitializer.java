@@ -22,7 +22,7 @@ final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
         if (proxy.config.isForward()) {
             ClientPipeline.forward(p, connection);
         } else {
-            p.addBefore(RelayHandler.NAME, ClientPipeline.SNIFF, new ProtocolSniffer(connection, proxy.config.upstream()));
+            p.addBefore(RelayHandler.NAME, ClientPipeline.SNIFF, new ProtocolSniffer(connection, proxy.config.upstream(), false));
         }
     }
 }

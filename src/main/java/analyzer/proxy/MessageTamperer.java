@@ -48,6 +48,12 @@ final class MessageTamperer extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpContent content && head != null) {
+            if (content.decoderResult().isFailure()) {
+                // The body does not parse (a bad chunk size): nothing of this message goes on, only the failure.
+                handlerRemoved(ctx);
+                ctx.fireChannelRead(msg);
+                return;
+            }
             gather(ctx, content);
             return;
         }

@@ -14,9 +14,11 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -68,8 +70,16 @@ final class ProxiedConnection {
     private boolean answerConnect;
 
     private final ArrayDeque<Object> waiting = new ArrayDeque<>(4);
-    /** Request lines written upstream whose final response has not come back yet (HTTP relaying only). */
-    private final ArrayDeque<String> exchanges = new ArrayDeque<>(4);
+    /** Requests written upstream whose final response has not come back yet (HTTP relaying only). */
+    private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>(4);
+    /** HTTP relaying: the client's request now arriving has started and not ended. */
+    private boolean requestOpen;
+    /** HTTP relaying: a request said the connection ends after its answer; later ones are not relayed. */
+    private boolean lastRequestSeen;
+    /** HTTP relaying: the final response now arriving ends the connection (see {@link #endsConnection}). */
+    private boolean closeAfterResponse;
+    /** HTTP relaying: the proxy's own 400, written once the answers to the requests before it are relayed. */
+    private byte[] deferredRejection;
     private boolean interimResponse;
     /** HTTP relaying: the response now arriving is 101 Switching Protocols; once it is relayed, bytes follow. */
     private boolean switchingProtocols;
@@ -84,6 +94,10 @@ final class ProxiedConnection {
 
     /** Intercept mode, until the client's handshake ends. */
     private ClientInterception interception;
+
+    /** A request relayed upstream: its line for reports, and whether the connection ends after its answer. */
+    private record Exchange(String requestLine, boolean head, boolean lastRequest) {
+    }
 
     ProxiedConnection(ProxyContext proxy, Channel client) {
         this.proxy = proxy;
@@ -132,10 +146,10 @@ final class ProxiedConnection {
     // ---- set-up: what the client speaks decides the handlers
 
     /** Called once the first bytes show whether the client speaks TLS; installs the handlers for it. */
-    void clientSpeaks(ChannelPipeline pipeline, HostAndPort target, boolean tls, boolean looksLikeHttp) {
-        if (!tls) {
-            clientHttp = looksLikeHttp;
-            httpObjects = looksLikeHttp && proxy.relaysHttp();
+    void clientSpeaks(ChannelPipeline pipeline, HostAndPort target, ProtocolSniffer.Speaks speaks) {
+        if (speaks != ProtocolSniffer.Speaks.TLS) {
+            clientHttp = speaks == ProtocolSniffer.Speaks.HTTP;
+            httpObjects = clientHttp;
             tunnel |= !httpObjects;
             ClientPipeline.plain(pipeline, this, httpObjects);
             connect(target, false);
@@ -148,10 +162,26 @@ final class ProxiedConnection {
         } else {
             clientTls = true;
             clientHttp = true;
-            httpObjects = proxy.relaysHttp();
-            tunnel |= !httpObjects;
+            httpObjects = false;
             interception = new ClientInterception(this, target);
-            interception.install(pipeline, httpObjects);
+            interception.install(pipeline);
+        }
+    }
+
+    /**
+     * Intercept mode: the first decrypted bytes show whether the client speaks HTTP. Messages are relayed from now
+     * on if it does and the upstream has not spoken first (an HTTP server never does); bytes otherwise.
+     */
+    void decryptedSpeaks(ChannelPipeline pipeline, boolean http) {
+        if (http && upstreamBytes == 0) {
+            httpObjects = true;
+            ClientPipeline.decryptedHttp(pipeline, this);
+            if (upstream != null) {
+                UpstreamConnector.speakHttp(proxy, this, upstream.pipeline());
+            }
+        } else {
+            clientHttp = false;
+            tunnel = true;
         }
     }
 
@@ -169,7 +199,7 @@ final class ProxiedConnection {
             return;
         }
         writeOwn(ProxyResponses.CONNECTION_ESTABLISHED, false);
-        pipeline.addBefore(RelayHandler.NAME, ClientPipeline.SNIFF, new ProtocolSniffer(this, target));
+        pipeline.addBefore(RelayHandler.NAME, ClientPipeline.SNIFF, new ProtocolSniffer(this, target, false));
         ClientPipeline.removeHttp(pipeline, true);
     }
 
@@ -215,6 +245,11 @@ final class ProxiedConnection {
         if (ch != upstream || upstreamFailureReported) {
             return;
         }
+        if (finished) {
+            // The client is gone (or was refused): the upstream's end concerns nobody.
+            ch.close();
+            return;
+        }
         upstreamFailureReported = true;
         boolean nothingRelayed = httpObjects ? !answering : upstreamBytes == 0;
         boolean badGateway = clientHttp && nothingRelayed && clientWire != null && client.isActive();
@@ -257,6 +292,20 @@ final class ProxiedConnection {
             rejectClient("the request is not valid HTTP: " + h.decoderResult().cause().getMessage());
             return;
         }
+        if (httpObjects && !(msg instanceof ByteBuf)) {
+            if (lastRequestSeen && !requestOpen) {
+                // The client said this connection ends after its last request: what it sends later is not relayed.
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (msg instanceof HttpRequest r) {
+                requestOpen = true;
+                lastRequestSeen = !HttpUtil.isKeepAlive(r);
+            }
+            if (msg instanceof LastHttpContent) {
+                requestOpen = false;
+            }
+        }
         if (waiting.isEmpty() && upstreamReady && !(msg instanceof Route)) {
             writeUpstream(msg);
             return;
@@ -295,7 +344,8 @@ final class ProxiedConnection {
 
     private void writeUpstream(Object msg) {
         if (msg instanceof HttpRequest r) {
-            exchanges.add(r.method().name() + " " + r.uri());
+            exchanges.add(new Exchange(r.method().name() + " " + r.uri(), r.method().equals(HttpMethod.HEAD),
+                    !HttpUtil.isKeepAlive(r)));
         }
         upstream.write(msg, upstream.voidPromise());
         if (!upstream.isWritable()) {
@@ -315,8 +365,9 @@ final class ProxiedConnection {
             interimResponse = r.status().codeClass() == HttpStatusClass.INFORMATIONAL && r.status().code() != 101;
             switchingProtocols = r.status().code() == 101;
         }
-        if (msg instanceof HttpResponse && !interimResponse) {
+        if (msg instanceof HttpResponse r && !interimResponse) {
             answering = true;
+            closeAfterResponse = !switchingProtocols && endsConnection(r, exchanges.peek());
         }
         if (msg instanceof LastHttpContent && !interimResponse) {
             exchanges.poll();
@@ -330,6 +381,21 @@ final class ProxiedConnection {
         }
         if (answered && switchingProtocols) {
             relayBytesFromNowOn();
+            return;
+        }
+        if (answered && closeAfterResponse) {
+            // Connection: close or HTTP/1.0 on either side, or a body that lasts until the upstream closes: the
+            // client reads to the end, so the end comes now, after everything relayed.
+            releaseWaiting();
+            retireUpstream();
+            flushAndClose(client);
+            return;
+        }
+        if (answered && exchanges.isEmpty() && deferredRejection != null) {
+            byte[] rejection = deferredRejection;
+            deferredRejection = null;
+            client.flush();
+            writeOwn(rejection, true);
             return;
         }
         if (answered && exchanges.isEmpty() && !waiting.isEmpty()) {
@@ -365,7 +431,8 @@ final class ProxiedConnection {
             if (upstreamReady) {
                 upstream.flush();
             }
-        } else if (ch == upstream) {
+        } else {
+            // Also for an upstream already let go: what it sent before it closed was written to the client.
             client.flush();
         }
     }
@@ -382,7 +449,21 @@ final class ProxiedConnection {
 
     /** The request line of the response now arriving from upstream ("GET /"), for reports; null if unknown. */
     String currentExchange() {
-        return exchanges.peek();
+        Exchange e = exchanges.peek();
+        return e == null ? null : e.requestLine();
+    }
+
+    /**
+     * Whether the connection ends after this final response: either side said so (Connection: close, or HTTP/1.0
+     * without keep-alive), or its body has no length and so lasts until the upstream closes.
+     */
+    private static boolean endsConnection(HttpResponse r, Exchange answering) {
+        if (answering != null && answering.lastRequest() || !HttpUtil.isKeepAlive(r)) {
+            return true;
+        }
+        int code = r.status().code();
+        boolean bodiless = code == 204 || code == 304 || answering != null && answering.head();
+        return !bodiless && !HttpUtil.isContentLengthSet(r) && !HttpUtil.isTransferEncodingChunked(r);
     }
 
     // ---- the dissector's feed
@@ -427,9 +508,38 @@ final class ProxiedConnection {
         clientWire.writeAndFlush(Unpooled.wrappedBuffer(ProxyResponses.CONTINUE));
     }
 
+    /**
+     * Answers 400 and ends the connection; what the client sent from the bad request on is not relayed. Answers to
+     * requests relayed before it come first. A request cut off in the middle leaves the upstream connection
+     * unusable: it is dropped, with whatever of that request was not yet sent.
+     */
     void rejectClient(String reason) {
         releaseWaiting();
-        writeOwn(ProxyResponses.badRequest(reason), true);
+        lastRequestSeen = true;
+        reading(client, false);
+        byte[] answer = ProxyResponses.badRequest(reason);
+        if (requestOpen) {
+            requestOpen = false;
+            abandonUpstream();
+            exchanges.clear();
+        }
+        if (exchanges.isEmpty() || !httpObjects) {
+            client.flush();
+            writeOwn(answer, true);
+        } else {
+            deferredRejection = answer;
+        }
+    }
+
+    /** Closes the upstream connection without sending what was written to it and not yet flushed. */
+    private void abandonUpstream() {
+        Channel old = upstream;
+        upstream = null;
+        upstreamReady = false;
+        target = null;
+        if (old != null) {
+            old.close();
+        }
     }
 
     // ---- TLS
@@ -463,6 +573,7 @@ final class ProxiedConnection {
                 flushAndClose(client);
             }
         } else if (ch == upstream) {
+            client.flush();
             upstreamInputShut = true;
             if (keepsClientWithoutUpstream()) {
                 retireUpstream();
@@ -487,6 +598,7 @@ final class ProxiedConnection {
                 flushAndClose(upstream);
             }
         } else if (ch == upstream) {
+            client.flush();
             if (keepsClientWithoutUpstream()) {
                 retireUpstream();
                 drain();

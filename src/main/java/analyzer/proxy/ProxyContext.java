@@ -48,11 +48,6 @@ final class ProxyContext {
         return flowIds.incrementAndGet();
     }
 
-    /** Whether messages must be understood as HTTP (to rewrite them); otherwise bytes are relayed as they come. */
-    boolean relaysHttp() {
-        return !config.rules().isEmpty();
-    }
-
     private static final long START_MICROS;
     private static final long START_NANOS;
 

@@ -46,18 +46,23 @@ final class UpstreamConnector {
                             p.addLast(ClientPipeline.TLS, proxy.upstreamTls.newHandler(ch.alloc(), target.host(), target.port()));
                         }
                         p.addLast(ClientPipeline.TAP, new RelayTap(connection, Direction.SERVER_TO_CLIENT));
-                        if (http) {
-                            p.addLast(ClientPipeline.HTTP, new HttpClientCodec());
-                            if (!proxy.responseRewriter.isEmpty()) {
-                                p.addLast(ClientPipeline.TAMPER, new MessageTamperer(connection, Direction.SERVER_TO_CLIENT,
-                                        proxy.responseRewriter, config.maxRewriteBody()));
-                            }
-                        }
                         p.addLast(RelayHandler.NAME, new RelayHandler(connection));
+                        if (http) {
+                            speakHttp(proxy, connection, p);
+                        }
                         proxy.channels.add(ch);
                     }
                 });
         return bootstrap.connect(address);
+    }
+
+    /** Relays HTTP messages (and rewrites responses) on an upstream pipeline, from now on. */
+    static void speakHttp(ProxyContext proxy, ProxiedConnection connection, ChannelPipeline p) {
+        p.addBefore(RelayHandler.NAME, ClientPipeline.HTTP, new HttpClientCodec());
+        if (!proxy.responseRewriter.isEmpty()) {
+            p.addBefore(RelayHandler.NAME, ClientPipeline.TAMPER, new MessageTamperer(connection,
+                    Direction.SERVER_TO_CLIENT, proxy.responseRewriter, proxy.config.maxRewriteBody()));
+        }
     }
 
     /** Why the upstream failed, in a few words for the 502 and the report. */

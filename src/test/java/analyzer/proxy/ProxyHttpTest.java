@@ -28,15 +28,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -277,32 +281,8 @@ class ProxyHttpTest {
     @Test
     void thousandConcurrentConnectionsAllComplete() throws Exception {
         proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort()), recorder);
-        int n = 1000;
-        List<Socket> sockets = new ArrayList<>(n);
-        byte[] request = "GET /secret HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-        try {
-            for (int i = 0; i < n; i++) {
-                Socket s = new Socket("127.0.0.1", proxy.address().getPort());
-                s.setSoTimeout(20_000);
-                sockets.add(s);
-            }
-            for (Socket s : sockets) {
-                s.getOutputStream().write(request);
-            }
-            int ok = 0;
-            for (Socket s : sockets) {
-                String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-                if (response.startsWith("HTTP/1.1 200") && response.endsWith(TestUpstream.SECRET)) {
-                    ok++;
-                }
-            }
-            assertEquals(n, ok);
-        } finally {
-            for (Socket s : sockets) {
-                s.close();
-            }
-        }
-        recorder.await(HttpResponseSeen.class, n, r -> true);
+        assertEquals(1000, concurrentClients(1000, "GET /secret HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        recorder.await(HttpResponseSeen.class, 1000, r -> true);
     }
 
     @Test
@@ -531,6 +511,151 @@ class ProxyHttpTest {
         String answer = exchange("GET / HTTP/1.1\r\nHost: x\r\n\r\n", false);
         assertTrue(answer.startsWith("HTTP/1.1 502 "), answer);
         assertTrue(answer.contains("connection refused"), answer);
+    }
+
+    // ---- an upstream that closes right after answering (HTTP/1.0 servers, Connection: close)
+
+    @ParameterizedTest
+    @EnumSource(value = IoTransport.class, names = {"IO_URING", "EPOLL", "NIO"})
+    void forwardProxyDeliversEveryAnswerOfAnUpstreamThatClosesRightAfter(IoTransport kind, @TempDir Path dir)
+            throws Exception {
+        if (!available(kind)) {
+            return; // refusal is tested above
+        }
+        proxy = InterceptingProxy.start(ProxyConfig.forward(ANY_PORT).withTransport(kind), recorder);
+        String proxyUrl = "http://127.0.0.1:" + proxy.address().getPort();
+        try (PythonHttpServer python = PythonHttpServer.start(dir)) {
+            String url = "http://127.0.0.1:" + python.port() + "/";
+            for (int i = 0; i < 20; i++) {
+                Curl closing = Curl.run("-m", "5", "-x", proxyUrl, "-H", "Connection: close", url);
+                assertEquals(0, closing.code(), kind.label() + ", request " + i + ": " + closing.err());
+                assertEquals(TestUpstream.SECRET, closing.out());
+            }
+            Curl keepAlive = Curl.run("-m", "5", "-x", proxyUrl, url, url, url);
+            assertEquals(0, keepAlive.code(), kind.label() + ": " + keepAlive.err());
+            assertEquals(TestUpstream.SECRET.repeat(3), keepAlive.out());
+            // A client that reads to the end is let go as soon as its answer is complete, not at the idle timeout:
+            // it asked to close, it spoke HTTP/1.0, or the upstream's HTTP/1.0 answer says the connection ends.
+            for (String request : new String[] {
+                    "GET " + url + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                    "GET " + url + " HTTP/1.0\r\nHost: x\r\n\r\n",
+                    "GET " + url + " HTTP/1.1\r\nHost: x\r\n\r\n"}) {
+                String answer = exchange(request, false);
+                assertTrue(answer.startsWith("HTTP/1.0 200 ") && answer.endsWith(TestUpstream.SECRET),
+                        kind.label() + ": " + answer);
+            }
+        }
+        for (int i = 0; i < 5; i++) {
+            Curl closing = Curl.run("-m", "5", "-x", proxyUrl, "-H", "Connection: close",
+                    "http://127.0.0.1:" + upstream.port() + "/secret");
+            assertEquals(0, closing.code(), kind.label() + ", request " + i + ": " + closing.err());
+            assertEquals(TestUpstream.SECRET, closing.out());
+        }
+        String answer = exchange("GET http://127.0.0.1:" + upstream.port() + "/secret HTTP/1.1\r\nHost: x\r\n"
+                + "Connection: close\r\n\r\n", false);
+        assertTrue(answer.startsWith("HTTP/1.1 200 ") && answer.endsWith(TestUpstream.SECRET), answer);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IoTransport.class, names = {"IO_URING", "EPOLL", "NIO"})
+    void thousandConcurrentConnectionCloseClientsOfTheForwardProxyAllGetTheirAnswer(IoTransport kind)
+            throws Exception {
+        if (!available(kind)) {
+            return;
+        }
+        proxy = InterceptingProxy.start(ProxyConfig.forward(ANY_PORT).withTransport(kind), recorder);
+        String request = "GET http://127.0.0.1:" + upstream.port() + "/secret HTTP/1.1\r\nHost: x\r\n"
+                + "Connection: close\r\n\r\n";
+        assertEquals(1000, concurrentClients(1000, request), kind.label());
+    }
+
+    /** Opens {@code n} connections, sends the request on each, and counts the answers read to their end. */
+    private int concurrentClients(int n, String request) throws Exception {
+        List<Socket> sockets = new ArrayList<>(n);
+        byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
+        try {
+            for (int i = 0; i < n; i++) {
+                Socket s = new Socket("127.0.0.1", proxy.address().getPort());
+                s.setSoTimeout(20_000);
+                sockets.add(s);
+            }
+            for (Socket s : sockets) {
+                s.getOutputStream().write(bytes);
+            }
+            int ok = 0;
+            for (Socket s : sockets) {
+                String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                if (response.startsWith("HTTP/1.1 200") && response.endsWith(TestUpstream.SECRET)) {
+                    ok++;
+                }
+            }
+            return ok;
+        } finally {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    // ---- request smuggling: a request whose length two parsers could read differently is refused, in every mode
+
+    /** Each ambiguous request, with bytes after it that a server reading it another way would take as a request. */
+    private static final Map<String, String> AMBIGUOUS = new LinkedHashMap<>();
+
+    static {
+        AMBIGUOUS.put("CL.TE", "Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n");
+        AMBIGUOUS.put("TE.CL", "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n1e\r\nGET /smuggled HTTP/1.1\r\nX: \r\n0\r\n\r\n");
+        AMBIGUOUS.put("two Content-Lengths", "Content-Length: 8\r\nContent-Length: 7\r\n\r\n12345678GET /smuggled HTTP/1.1\r\n\r\n");
+        AMBIGUOUS.put("Content-Length: 8, 7", "Content-Length: 8, 7\r\n\r\n12345678GET /smuggled HTTP/1.1\r\n\r\n");
+        AMBIGUOUS.put("folded Transfer-Encoding", "Transfer-Encoding:\r\n chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n");
+        AMBIGUOUS.put("bad chunk size", "Transfer-Encoding: chunked\r\n\r\nzz\r\nGET /smuggled HTTP/1.1\r\n\r\n0\r\n\r\n");
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> modesOnEveryTransport() {
+        List<org.junit.jupiter.params.provider.Arguments> all = new ArrayList<>();
+        for (IoTransport kind : new IoTransport[] {IoTransport.IO_URING, IoTransport.EPOLL, IoTransport.NIO}) {
+            for (String mode : new String[] {"reverse", "reverse, response rules", "reverse, request rules", "forward"}) {
+                all.add(org.junit.jupiter.params.provider.Arguments.of(kind, mode));
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @org.junit.jupiter.params.provider.MethodSource("modesOnEveryTransport")
+    void ambiguousRequestsGet400AndAreNeverForwarded(IoTransport kind, String mode) throws Exception {
+        if (!available(kind)) {
+            return;
+        }
+        try (RecordingUpstream judge = new RecordingUpstream()) {
+            ProxyConfig config = switch (mode) {
+                case "reverse" -> ProxyConfig.reverse(ANY_PORT, judge.hostAndPort());
+                case "reverse, response rules" -> ProxyConfig.reverse(ANY_PORT, judge.hostAndPort()).withRules(SQUIRREL);
+                case "reverse, request rules" -> ProxyConfig.reverse(ANY_PORT, judge.hostAndPort()).withRules(
+                        new TamperRules(List.of(), List.of(), List.of(BodyReplacement.parse("pay 10=>pay 1000")),
+                                List.of()));
+                default -> ProxyConfig.forward(ANY_PORT);
+            };
+            proxy = InterceptingProxy.start(config.withTransport(kind), recorder);
+            String target = config.isForward() ? "http://127.0.0.1:" + judge.port() + "/" : "/";
+            for (Map.Entry<String, String> attack : AMBIGUOUS.entrySet()) {
+                String answer = exchange("POST " + target + " HTTP/1.1\r\nHost: x\r\n" + attack.getValue(), false);
+                assertTrue(answer.startsWith("HTTP/1.1 400 "), mode + ", " + attack.getKey() + ": " + answer);
+                assertTrue(!answer.contains("HTTP/1.1 200"), mode + ", " + attack.getKey()
+                        + ": only the proxy's answer: " + answer);
+            }
+            // What was attempted still shows: the eavesdropper read each request as far as it parses.
+            recorder.await(analyzer.dissect.Event.class, AMBIGUOUS.size(), e -> e.direction() == Direction.CLIENT_TO_SERVER
+                    && (e instanceof HttpRequestSeen || e instanceof analyzer.dissect.HttpMalformed));
+            // A plain request still goes through, and nothing of the ambiguous ones ever reached the upstream.
+            String fine = exchange("POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                    + "Connection: close\r\n\r\nhi", false);
+            assertTrue(fine.startsWith("HTTP/1.1 200 "), mode + ": " + fine);
+            String upstreamGot = String.join("", judge.received());
+            assertTrue(upstreamGot.startsWith("POST / HTTP/1.1\r\n") && upstreamGot.endsWith("hi")
+                    && upstreamGot.indexOf("POST") == upstreamGot.lastIndexOf("POST"),
+                    mode + ": the upstream got more than the plain request: " + upstreamGot);
+        }
     }
 
     private static boolean available(IoTransport kind) {

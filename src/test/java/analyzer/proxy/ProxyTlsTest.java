@@ -174,6 +174,24 @@ class ProxyTlsTest {
     }
 
     @Test
+    void interceptedRequestThatTwoParsersCouldReadDifferentlyIsRefused() throws Exception {
+        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort())
+                .withIntercept(mitm, UpstreamTrust.pinned(pki.caPem)), recorder);
+        SSLContext trustsMitm = TestUpstream.trusting(mitm.caCertificate());
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) trustsMitm.getSocketFactory()
+                .createSocket("127.0.0.1", proxy.address().getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /secret HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 400 ") && answer.contains("analyzer proxy: "), answer);
+        }
+        recorder.await(Event.class, 1, e -> e instanceof analyzer.dissect.HttpMalformed);
+        assertEquals(TestUpstream.SECRET, get(trustsMitm, "TLSv1.3", proxyUrl("/secret")));
+    }
+
+    @Test
     void forwardProxyInterceptsConnectAndUsesTheClientsServerName() throws Exception {
         proxy = InterceptingProxy.start(ProxyConfig.forward(ANY_PORT)
                 .withIntercept(mitm, UpstreamTrust.pinned(pki.caPem)).withRules(SQUIRREL), recorder);
