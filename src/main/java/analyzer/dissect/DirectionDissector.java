@@ -2,74 +2,87 @@ package analyzer.dissect;
 
 import analyzer.flow.Direction;
 import analyzer.flow.Flow;
+import java.util.Arrays;
 
 /**
- * One direction of a connection: detects the protocol from the first bytes, hands the stream to the HTTP, TLS or
- * raw dissector, and switches when the stream changes nature (a CONNECT tunnel, malformed HTTP, missing bytes).
+ * One direction of a connection, and the {@link StreamContext} of whichever {@link StreamDissector} reads it: it
+ * recognises the protocol from the first bytes (the {@link Protocols} heuristic table, in order), feeds the chosen
+ * dissector, and carries out its hand-offs.
  *
- * <p>A stream whose first bytes are not recognised is reported raw, and later deliveries are searched for HTTP or
- * TLS (a capture that starts mid-connection often starts mid-body). Recovery after bytes go missing: HTTP resumes at the next line that starts a request or status line
- * (scanned within each delivery); TLS resumes only when a delivery starts with a plausible record header, since
- * ciphertext offers no landmark to search for. Bytes in between are reported raw. Malformed TLS (a header that is
- * not TLS) turns the rest of the direction raw.
+ * <p>A stream whose first bytes no protocol claims is reported raw, and later deliveries are searched for any
+ * protocol's landmark (a capture that starts mid-connection often starts mid-body); the earliest wins. A
+ * resynchronisation after missing bytes or malformed input searches for one protocol's landmark only.
  */
-final class DirectionDissector {
+final class DirectionDissector implements StreamContext {
 
     /**
-     * SEARCH: the stream did not start with anything recognisable, e.g. the capture began mid-connection; each
-     * later delivery is checked for a TLS record header at its start or an HTTP line start within it.
+     * DETECT: holding back the first bytes until a protocol claims them. DISSECT: a dissector reads the stream.
+     * SEARCH: nothing recognisable at the start; each delivery is searched for any protocol's landmark. RESYNC:
+     * raw until the landmark of {@link #resyncProtocol}.
      */
-    private enum State { DETECT, HTTP, TLS, RAW, SEARCH, RESYNC_HTTP, RESYNC_TLS, CLOSED }
+    private enum State { DETECT, DISSECT, SEARCH, RESYNC, CLOSED }
 
+    private enum HandOffKind { OPEN, DETECT, RESYNC }
+
+    private static final byte[] NOTHING = new byte[0];
+
+    private final ConnectionDissector connection;
     private final Flow flow;
     private final Direction direction;
     private final EventSink sink;
     private final DissectorOptions options;
-    private final PendingRequests pendingRequests;
-    private final TlsConnectionState tlsState;
+    private final Protocols protocols;
     private final RawStreamDissector raw;
 
     private State state = State.DETECT;
-    /** The opposite direction of the same connection. */
-    private DirectionDissector peer;
-    private HttpStreamDissector http;
-    private TlsStreamDissector tls;
+    private StreamDissector dissector;
+    private StreamProtocol protocol;
+    private StreamProtocol resyncProtocol;
 
     /** The first bytes while they are too few to decide, with the delivery each came in. */
-    private final byte[] probe = new byte[ProtocolDetector.MAX_PROBE];
+    private final byte[] probe;
     private int probeFill;
-    private final int[] segmentLength = new int[ProtocolDetector.MAX_PROBE];
-    private final long[] segmentFrame = new long[ProtocolDetector.MAX_PROBE];
-    private final long[] segmentTime = new long[ProtocolDetector.MAX_PROBE];
+    private final int[] segmentLength;
+    private final long[] segmentFrame;
+    private final long[] segmentTime;
     private int segments;
+    private final boolean[] needMore = new boolean[1];
 
-    DirectionDissector(Flow flow, Direction direction, EventSink sink, DissectorOptions options,
-                       PendingRequests pendingRequests, TlsConnectionState tlsState) {
-        this.flow = flow;
+    /** Set while the dissector is being fed: a hand-off it asks for is carried out when the call returns. */
+    private boolean feeding;
+    private HandOffKind handOff;
+    private StreamProtocol handOffTo;
+    private byte[] handOffBytes;
+    private int handOffOffset;
+    private int handOffLength;
+    private int handOffSearchFrom;
+
+    DirectionDissector(ConnectionDissector connection, Direction direction, EventSink sink) {
+        this.connection = connection;
+        this.flow = connection.flow();
         this.direction = direction;
         this.sink = sink;
-        this.options = options;
-        this.pendingRequests = pendingRequests;
-        this.tlsState = tlsState;
-        this.raw = new RawStreamDissector(flow, direction, sink, options.maxRawPreview());
+        this.options = connection.options();
+        this.protocols = connection.protocols();
+        int probeLength = protocols.probeLength();
+        this.probe = new byte[probeLength];
+        this.segmentLength = new int[probeLength];
+        this.segmentFrame = new long[probeLength];
+        this.segmentTime = new long[probeLength];
+        this.raw = new RawStreamDissector(this);
     }
 
-    void pairWith(DirectionDissector opposite) {
-        this.peer = opposite;
-    }
+    // ---- the feed
 
     void data(byte[] data, int offset, int length, long frame, long timestampMicros) {
         if (length <= 0) {
             return;
         }
         switch (state) {
+            case DISSECT -> feed(data, offset, length, frame, timestampMicros);
             case DETECT -> detect(data, offset, length, frame, timestampMicros);
-            case HTTP -> feedHttp(data, offset, length, frame, timestampMicros);
-            case TLS -> feedTls(data, offset, length, frame, timestampMicros);
-            case RAW -> raw.data(data, offset, length, frame, timestampMicros);
             case SEARCH -> search(data, offset, length, frame, timestampMicros);
-            case RESYNC_HTTP -> resyncHttp(data, offset, length, frame, timestampMicros, false);
-            case RESYNC_TLS -> resyncTls(data, offset, length, frame, timestampMicros);
+            case RESYNC -> resync(data, offset, length, offset, frame, timestampMicros);
             case CLOSED -> { }
         }
     }
@@ -77,15 +90,14 @@ final class DirectionDissector {
     void gap(long missingBytes, long frame, long timestampMicros) {
         switch (state) {
             case DETECT -> flushProbeAsRaw();
-            case HTTP -> {
-                http.close(sink);
-                http = null;
-                pendingRequests.clear();
-                state = State.RESYNC_HTTP;
-            }
-            case TLS -> {
-                tls.resync();
-                state = State.RESYNC_TLS;
+            case DISSECT -> {
+                feeding = true;
+                try {
+                    dissector.gap(missingBytes, frame, timestampMicros);
+                } finally {
+                    feeding = false;
+                }
+                carryOutHandOff(frame, timestampMicros);
             }
             default -> { }
         }
@@ -95,37 +107,46 @@ final class DirectionDissector {
         }
     }
 
-    /** The other direction answered 101 Switching Protocols: what this one sends next is not HTTP/1.x either. */
-    void switchedProtocols() {
-        if (state == State.HTTP) {
-            http.close(sink);
-            http = null;
-            state = State.DETECT;
-        }
-    }
-
     void close() {
         switch (state) {
             case DETECT -> flushProbeAsRaw();
-            case HTTP -> http.close(sink);
+            case DISSECT -> {
+                state = State.CLOSED;
+                dissector.close();
+            }
             default -> { }
         }
-        http = null;
+        dissector = null;
+        protocol = null;
         state = State.CLOSED;
     }
 
-    private void detect(byte[] data, int offset, int length, long frame, long timestampMicros) {
-        ProtocolDetector.Protocol protocol;
-        if (probeFill == 0) {
-            protocol = ProtocolDetector.detect(data, offset, length);
-        } else {
-            byte[] joined = new byte[ProtocolDetector.MAX_PROBE];
-            System.arraycopy(probe, 0, joined, 0, probeFill);
-            int n = Math.min(length, joined.length - probeFill);
-            System.arraycopy(data, offset, joined, probeFill, n);
-            protocol = ProtocolDetector.detect(joined, 0, probeFill + n);
+    private void feed(byte[] data, int offset, int length, long frame, long timestampMicros) {
+        feeding = true;
+        try {
+            dissector.data(data, offset, length, frame, timestampMicros);
+        } finally {
+            feeding = false;
         }
-        if (protocol == ProtocolDetector.Protocol.NEED_MORE) {
+        carryOutHandOff(frame, timestampMicros);
+    }
+
+    // ---- detection
+
+    private void detect(byte[] data, int offset, int length, long frame, long timestampMicros) {
+        byte[] bytes = data;
+        int from = offset;
+        int count = length;
+        if (probeFill > 0) {
+            bytes = new byte[probe.length];
+            System.arraycopy(probe, 0, bytes, 0, probeFill);
+            int n = Math.min(length, bytes.length - probeFill);
+            System.arraycopy(data, offset, bytes, probeFill, n);
+            from = 0;
+            count = probeFill + n;
+        }
+        StreamProtocol found = protocols.recognise(bytes, from, count, needMore);
+        if (found == null && needMore[0]) {
             if (probeFill + length <= probe.length) {
                 System.arraycopy(data, offset, probe, probeFill, length);
                 probeFill += length;
@@ -135,41 +156,61 @@ final class DirectionDissector {
                 segments++;
                 return;
             }
-            protocol = ProtocolDetector.Protocol.RAW;
         }
-        if (protocol == ProtocolDetector.Protocol.RAW) {
+        if (found == null) {
             flushProbeAsRaw();
             state = State.SEARCH;
             search(data, offset, length, frame, timestampMicros);
             return;
         }
-        begin(protocol);
+        begin(found, bytes, from, count);
         replayProbe();
         data(data, offset, length, frame, timestampMicros);
     }
 
+    /** Nothing was recognised at the start: raw up to the earliest landmark of any protocol. */
     private void search(byte[] data, int offset, int length, long frame, long timestampMicros) {
-        if (ProtocolDetector.isTlsRecordHeader(data, offset, length)) {
-            begin(ProtocolDetector.Protocol.TLS);
-            feedTls(data, offset, length, frame, timestampMicros);
-        } else {
-            resyncHttp(data, offset, length, frame, timestampMicros, false);
+        int best = -1;
+        StreamProtocol found = null;
+        for (StreamProtocol p : protocols.heuristics()) {
+            int at = p.resumeAt(data, offset, length);
+            if (at >= offset && (best < 0 || at < best)) {
+                best = at;
+                found = p;
+            }
         }
+        if (found == null) {
+            raw.data(data, offset, length, frame, timestampMicros);
+            return;
+        }
+        startAt(found, data, offset, length, best, frame, timestampMicros);
     }
 
-    private void begin(ProtocolDetector.Protocol protocol) {
-        switch (protocol) {
-            case HTTP_REQUEST, HTTP_RESPONSE -> {
-                http = new HttpStreamDissector(flow, direction, protocol == ProtocolDetector.Protocol.HTTP_REQUEST,
-                        pendingRequests, options);
-                state = State.HTTP;
-            }
-            case TLS -> {
-                tls = new TlsStreamDissector(flow, direction, sink, tlsState);
-                state = State.TLS;
-            }
-            default -> state = State.RAW;
+    /** Raw up to the next landmark of the protocol being resynchronised, searched from {@code searchFrom}. */
+    private void resync(byte[] data, int offset, int length, int searchFrom, long frame, long timestampMicros) {
+        int end = offset + length;
+        int at = searchFrom < end ? resyncProtocol.resumeAt(data, searchFrom, end - searchFrom) : -1;
+        if (at < searchFrom) {
+            raw.data(data, offset, length, frame, timestampMicros);
+            return;
         }
+        startAt(resyncProtocol, data, offset, length, at, frame, timestampMicros);
+    }
+
+    private void startAt(StreamProtocol p, byte[] data, int offset, int length, int at, long frame,
+                         long timestampMicros) {
+        int end = offset + length;
+        if (at > offset) {
+            raw.data(data, offset, at - offset, frame, timestampMicros);
+        }
+        begin(p, data, at, end - at);
+        data(data, at, end - at, frame, timestampMicros);
+    }
+
+    private void begin(StreamProtocol p, byte[] first, int offset, int length) {
+        protocol = p;
+        state = State.DISSECT;
+        dissector = p.open(this, first, offset, length);
     }
 
     /** Feeds the held-back first bytes, delivery by delivery, to whatever the stream turned out to be. */
@@ -177,7 +218,7 @@ final class DirectionDissector {
         if (probeFill == 0) {
             return;
         }
-        byte[] bytes = java.util.Arrays.copyOf(probe, probeFill);
+        byte[] bytes = Arrays.copyOf(probe, probeFill);
         int count = segments;
         int[] lengths = segmentLength.clone();
         long[] frames = segmentFrame.clone();
@@ -201,72 +242,128 @@ final class DirectionDissector {
         segments = 0;
     }
 
-    private void feedHttp(byte[] data, int offset, int length, long frame, long timestampMicros) {
-        HttpStreamDissector.Outcome outcome = http.data(data, offset, length, frame, timestampMicros, sink);
-        if (outcome == HttpStreamDissector.Outcome.CONTINUE) {
+    // ---- hand-off
+
+    @Override
+    public void handOff(StreamProtocol next, byte[] rest, int offset, int length) {
+        askHandOff(HandOffKind.OPEN, next, rest, offset, length, offset);
+    }
+
+    @Override
+    public void detectAgain(byte[] rest, int offset, int length) {
+        askHandOff(HandOffKind.DETECT, null, rest, offset, length, offset);
+    }
+
+    @Override
+    public void resync(StreamProtocol target, byte[] rest, int offset, int length, int searchFrom) {
+        askHandOff(HandOffKind.RESYNC, target, rest, offset, length, searchFrom);
+    }
+
+    private void askHandOff(HandOffKind kind, StreamProtocol next, byte[] rest, int offset, int length,
+                            int searchFrom) {
+        if (state == State.CLOSED || handOff != null) {
             return;
         }
-        byte[] rest = http.takeLeftover();
-        http.close(sink);
-        http = null;
-        if (outcome != HttpStreamDissector.Outcome.MALFORMED) {
-            // What flows through a CONNECT tunnel or after 101 Switching Protocols is a new stream: detect again.
-            if (outcome == HttpStreamDissector.Outcome.SWITCHED_PROTOCOLS && peer != null) {
-                peer.switchedProtocols();
+        handOff = kind;
+        handOffTo = next;
+        handOffBytes = rest;
+        handOffOffset = offset;
+        handOffLength = length;
+        handOffSearchFrom = searchFrom;
+        if (!feeding) {
+            // Asked by the other direction's dissector: this one is between deliveries, switch now.
+            carryOutHandOff(0, 0);
+        }
+    }
+
+    /** Closes the dissector that asked, then gives the rest to what it asked for. */
+    private void carryOutHandOff(long frame, long timestampMicros) {
+        if (handOff == null) {
+            return;
+        }
+        HandOffKind kind = handOff;
+        StreamProtocol next = handOffTo;
+        byte[] bytes = handOffBytes;
+        int offset = handOffOffset;
+        int length = handOffLength;
+        int searchFrom = handOffSearchFrom;
+        handOff = null;
+        handOffTo = null;
+        handOffBytes = null;
+        StreamDissector old = dissector;
+        dissector = null;
+        protocol = null;
+        if (old != null) {
+            old.close();
+        }
+        switch (kind) {
+            case OPEN -> {
+                begin(next, bytes, offset, length);
+                data(bytes, offset, length, frame, timestampMicros);
             }
-            state = State.DETECT;
-            data(rest, 0, rest.length, frame, timestampMicros);
-        } else {
-            state = State.RESYNC_HTTP;
-            if (rest.length > 0) {
-                resyncHttp(rest, 0, rest.length, frame, timestampMicros, true);
+            case DETECT -> {
+                state = State.DETECT;
+                data(bytes, offset, length, frame, timestampMicros);
+            }
+            case RESYNC -> {
+                state = State.RESYNC;
+                resyncProtocol = next;
+                if (length > 0) {
+                    resync(bytes, offset, length, searchFrom, frame, timestampMicros);
+                }
             }
         }
     }
 
-    /** Reports bytes up to the next line that starts an HTTP message as raw, then parses HTTP from there. */
-    private void resyncHttp(byte[] data, int offset, int length, long frame, long timestampMicros,
-                            boolean skipFirstLine) {
-        int end = offset + length;
-        int pos = offset;
-        if (skipFirstLine) {
-            pos = nextLineStart(data, pos, end);
-        }
-        while (pos < end && !ProtocolDetector.isHttpStart(data, pos, end - pos)) {
-            pos = nextLineStart(data, pos, end);
-        }
-        if (pos > offset) {
-            raw.data(data, offset, pos - offset, frame, timestampMicros);
-        }
-        if (pos < end) {
-            begin(ProtocolDetector.detect(data, pos, end - pos));
-            data(data, pos, end - pos, frame, timestampMicros);
-        }
+    // ---- what the dissector is given
+
+    @Override
+    public void raw(byte[] data, int offset, int length, long frame, long timestampMicros) {
+        raw.data(data, offset, length, frame, timestampMicros);
     }
 
-    private static int nextLineStart(byte[] data, int from, int end) {
-        for (int i = from; i < end; i++) {
-            if (data[i] == '\n') {
-                return i + 1;
-            }
-        }
-        return end;
+    @Override
+    public Flow flow() {
+        return flow;
     }
 
-    private void feedTls(byte[] data, int offset, int length, long frame, long timestampMicros) {
-        int consumed = tls.data(data, offset, length, frame, timestampMicros);
-        if (consumed < length) {
-            state = State.RAW;
-            raw.data(data, offset + consumed, length - consumed, frame, timestampMicros);
-        }
+    @Override
+    public Direction direction() {
+        return direction;
     }
 
-    private void resyncTls(byte[] data, int offset, int length, long frame, long timestampMicros) {
-        if (ProtocolDetector.isTlsRecordHeader(data, offset, length)) {
-            state = State.TLS;
-            feedTls(data, offset, length, frame, timestampMicros);
-        } else {
-            raw.data(data, offset, length, frame, timestampMicros);
-        }
+    @Override
+    public EventSink sink() {
+        return sink;
+    }
+
+    @Override
+    public DissectorOptions options() {
+        return options;
+    }
+
+    @Override
+    public Protocols protocols() {
+        return protocols;
+    }
+
+    @Override
+    public ConnectionContext connection() {
+        return connection;
+    }
+
+    @Override
+    public StreamContext peer() {
+        return connection.stream(direction.reverse());
+    }
+
+    @Override
+    public StreamProtocol protocol() {
+        return protocol;
+    }
+
+    /** Starts the direction with a known protocol instead of detecting it (an inner stream whose ALPN said). */
+    void expect(StreamProtocol known) {
+        begin(known, NOTHING, 0, 0);
     }
 }

@@ -33,21 +33,23 @@ import java.util.Map;
  *
  * <p>Events are the messages the codec produced; their first-byte time and frames come from the deliveries fed
  * while each message was being read: the decoder's unread byte count tells, when a message ends, whether the
- * next one already started in the same delivery. The stream stops being HTTP after a CONNECT/101 exchange (a tunnel) or a parse failure; the caller then
- * takes the unparsed bytes ({@link #takeLeftover()}) and decides what they are.
+ * next one already started in the same delivery. The stream stops being HTTP after a CONNECT exchange (a tunnel:
+ * what follows is detected again), a 101 response (the rest of both directions goes to the protocol its
+ * {@code Upgrade} names when one is registered for it, else to detection) or a parse failure (resynchronised at
+ * the next line that starts a message); the bytes the codec did not parse go with the hand-off.
  *
  * <p>Between messages, when the codec holds nothing, a delivery that starts with complete plain messages (see
  * {@link PlainHttpMessage}) has them read directly, with the same events; the codec, created on first need,
  * reads everything else from where that stops.
  */
-final class HttpStreamDissector {
+final class HttpStreamDissector implements StreamDissector {
 
     /**
      * CONTINUE: still HTTP. TUNNEL: a CONNECT exchange ended, the rest of this direction is something else.
      * SWITCHED_PROTOCOLS: a 101 response ended, the rest of both directions is something else. MALFORMED: the
      * stream stopped parsing as HTTP.
      */
-    enum Outcome { CONTINUE, TUNNEL, SWITCHED_PROTOCOLS, MALFORMED }
+    private enum Outcome { CONTINUE, TUNNEL, SWITCHED_PROTOCOLS, MALFORMED }
 
     private static final byte[] NOTHING = new byte[0];
     private static final String COLLECTOR = "body";
@@ -56,6 +58,8 @@ final class HttpStreamDissector {
     /** Off only in tests, which compare the direct path for plain messages with the codec alone. */
     static volatile boolean plainMessagesDirect = true;
 
+    private final StreamContext stream;
+    private final EventSink sink;
     private final Flow flow;
     private final Direction direction;
     private final boolean requests;
@@ -96,16 +100,22 @@ final class HttpStreamDissector {
     private final BodyPreview body;
 
     private Outcome outcome = Outcome.CONTINUE;
+    private boolean handedOff;
+    /** The headers of the 101 response that ended HTTP/1 on this connection. */
+    private List<HttpHeader> switchHeaders;
     private boolean closing;
+    /** Bytes went missing: the order of requests and responses is lost once this dissector has closed. */
+    private boolean forgetPendingOnClose;
     private byte[] leftover = NOTHING;
 
-    HttpStreamDissector(Flow flow, Direction direction, boolean requests, PendingRequests pending,
-                        DissectorOptions options) {
-        this.flow = flow;
-        this.direction = direction;
+    HttpStreamDissector(StreamContext stream, boolean requests) {
+        this.stream = stream;
+        this.sink = stream.sink();
+        this.flow = stream.flow();
+        this.direction = stream.direction();
         this.requests = requests;
-        this.pending = pending;
-        this.body = new BodyPreview(options.maxBody());
+        this.pending = stream.connection().state(PendingRequests.class, PendingRequests::new);
+        this.body = new BodyPreview(stream.options().maxBody());
         this.config = new HttpDecoderConfig()
                 .setMaxInitialLineLength(16 * 1024)
                 .setMaxHeaderSize(64 * 1024)
@@ -121,8 +131,8 @@ final class HttpStreamDissector {
         return channel;
     }
 
-    /** Feeds in-order bytes; events go to the sink. Once the outcome is not CONTINUE, feed no more. */
-    Outcome data(byte[] data, int offset, int length, long frame, long timestampMicros, EventSink sink) {
+    @Override
+    public void data(byte[] data, int offset, int length, long frame, long timestampMicros) {
         recordChunk(frame, timestampMicros);
         if (outcome == Outcome.CONTINUE && !inMessage && (channel == null || decoder.unreadBytes() == 0)
                 && plainMessagesDirect) {
@@ -134,7 +144,8 @@ final class HttpStreamDissector {
             length = end - offset;
             if (length == 0) {
                 drainTo(sink);
-                return outcome;
+                handOffWhenDone();
+                return;
             }
         }
         EmbeddedChannel channel = codec();
@@ -150,18 +161,76 @@ final class HttpStreamDissector {
             malformed("content could not be decoded: " + describe(e));
         }
         drainTo(sink);
-        return outcome;
+        handOffWhenDone();
     }
 
-    /** The bytes the codec did not parse because the stream stopped being HTTP (empty if none). */
-    byte[] takeLeftover() {
-        byte[] out = leftover;
+    /** Once the stream stopped being HTTP/1: the bytes the codec did not parse go to what comes next. */
+    private void handOffWhenDone() {
+        if (outcome == Outcome.CONTINUE || handedOff) {
+            return;
+        }
+        handedOff = true;
+        byte[] rest = leftover;
         leftover = NOTHING;
-        return out;
+        switch (outcome) {
+            case MALFORMED -> stream.resync(Http1Protocol.INSTANCE, rest, 0, rest.length,
+                    Http1Protocol.nextLineStart(rest, 0, rest.length));
+            case TUNNEL -> stream.detectAgain(rest, 0, rest.length);
+            case SWITCHED_PROTOCOLS -> switchProtocols(rest);
+            default -> { }
+        }
+    }
+
+    /**
+     * A 101 ended HTTP/1 both ways: the client's side, still reading HTTP/1, switches at once; both go to the
+     * protocol the response's Upgrade header names, when one is registered for it (its dissectors find the
+     * exchange in {@link HttpUpgrade}), else to detection.
+     */
+    private void switchProtocols(byte[] rest) {
+        String token = HttpHeader.value(switchHeaders, "Upgrade");
+        StreamProtocol next = stream.protocols().forUpgrade(token);
+        if (next != null) {
+            stream.connection().setState(HttpUpgrade.class, new HttpUpgrade(token.trim(), answered(),
+                    switchHeaders));
+        }
+        StreamContext peer = stream.peer();
+        if (peer.protocol() == Http1Protocol.INSTANCE) {
+            if (next != null) {
+                peer.handOff(next, NOTHING, 0, 0);
+            } else {
+                peer.detectAgain(NOTHING, 0, 0);
+            }
+        }
+        if (next != null) {
+            stream.handOff(next, rest, 0, rest.length);
+        } else {
+            stream.detectAgain(rest, 0, rest.length);
+        }
+    }
+
+    private PendingRequests.Request answered() {
+        return switchAnswered != null ? switchAnswered : PendingRequests.UNKNOWN;
+    }
+
+    /** The request the 101 answered. */
+    private PendingRequests.Request switchAnswered;
+
+    @Override
+    public void gap(long missingBytes, long frame, long timestampMicros) {
+        forgetPendingOnClose = true;
+        stream.resync(Http1Protocol.INSTANCE, NOTHING, 0, 0, 0);
     }
 
     /** The stream ended or broke: a message in progress is reported incomplete; buffers are released. */
-    void close(EventSink sink) {
+    @Override
+    public void close() {
+        closeCodec();
+        if (forgetPendingOnClose) {
+            pending.clear();
+        }
+    }
+
+    private void closeCodec() {
         if (closing) {
             return;
         }
@@ -334,6 +403,10 @@ final class HttpStreamDissector {
         }
         if (tunnelAfterMessage && complete && outcome == Outcome.CONTINUE) {
             outcome = !isRequest && headCode == 101 ? Outcome.SWITCHED_PROTOCOLS : Outcome.TUNNEL;
+            if (outcome == Outcome.SWITCHED_PROTOCOLS) {
+                switchHeaders = headers;
+                switchAnswered = answered;
+            }
         }
         headMethod = null;
         headUri = null;

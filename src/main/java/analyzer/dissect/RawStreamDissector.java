@@ -1,30 +1,34 @@
 package analyzer.dissect;
 
-import analyzer.flow.Direction;
-import analyzer.flow.Flow;
 import java.util.Arrays;
 
-/** Reports bytes that are neither HTTP nor TLS: one event per delivered chunk, with a bounded preview. */
-final class RawStreamDissector {
+/** Reports bytes that no protocol claims: one event per delivered chunk, with a bounded preview. */
+final class RawStreamDissector implements StreamDissector {
 
-    private final Flow flow;
-    private final Direction direction;
-    private final EventSink sink;
+    private final StreamContext stream;
     private final int maxPreview;
 
-    RawStreamDissector(Flow flow, Direction direction, EventSink sink, int maxPreview) {
-        this.flow = flow;
-        this.direction = direction;
-        this.sink = sink;
-        this.maxPreview = maxPreview;
+    RawStreamDissector(StreamContext stream) {
+        this.stream = stream;
+        this.maxPreview = stream.options().maxRawPreview();
     }
 
-    void data(byte[] data, int offset, int length, long frame, long timestampMicros) {
+    @Override
+    public void data(byte[] data, int offset, int length, long frame, long timestampMicros) {
         if (length <= 0) {
             return;
         }
         byte[] preview = Arrays.copyOfRange(data, offset, offset + Math.min(length, maxPreview));
-        sink.accept(new RawDataSeen(flow, direction, timestampMicros, framesOf(frame), length, preview));
+        stream.sink().accept(new RawDataSeen(stream.flow(), stream.direction(), timestampMicros, framesOf(frame),
+                length, preview));
+    }
+
+    @Override
+    public void gap(long missingBytes, long frame, long timestampMicros) {
+    }
+
+    @Override
+    public void close() {
     }
 
     static Frames framesOf(long frame) {

@@ -9,17 +9,24 @@ import java.util.List;
 /**
  * The TLS record layer of one direction, by hand: records may be split over many deliveries and one delivery
  * may hold many records. Handshake messages are reassembled across records. Ciphertext is counted, never copied.
+ *
+ * <p>After missing bytes it stays in charge, reporting bytes raw until a delivery starts with a record header
+ * (what it learnt of the connection still holds). A header that is not TLS hands the rest of the stream over as
+ * raw data.
  */
-final class TlsStreamDissector {
+final class TlsStreamDissector implements StreamDissector {
 
     private static final int HEADER = 5;
     /** Larger handshake messages (huge certificate chains) are counted but not reassembled. */
     private static final int MAX_HANDSHAKE_MESSAGE = 1 << 20;
 
+    private final StreamContext stream;
     private final Flow flow;
     private final Direction direction;
     private final EventSink sink;
     private final TlsConnectionState connection;
+    /** Bytes went missing: wait for a delivery that starts with a record header. */
+    private boolean resyncing;
 
     private final byte[] header = new byte[HEADER];
     private int headerFill;
@@ -46,20 +53,45 @@ final class TlsStreamDissector {
     private boolean sawRecord;
     private boolean ssl2Hello;
 
-    TlsStreamDissector(Flow flow, Direction direction, EventSink sink, TlsConnectionState connection) {
-        this.flow = flow;
-        this.direction = direction;
-        this.sink = sink;
-        this.connection = connection;
+    TlsStreamDissector(StreamContext stream) {
+        this.stream = stream;
+        this.flow = stream.flow();
+        this.direction = stream.direction();
+        this.sink = stream.sink();
+        this.connection = stream.connection().state(TlsConnectionState.class, TlsConnectionState::new);
     }
 
-    /**
-     * Reads records from the bytes.
-     *
-     * @return how many bytes were consumed as TLS; less than length when a record header is not TLS, in which case
-     *         the caller handles the rest (from the start of that header, as far as it lies in these bytes)
-     */
-    int data(byte[] data, int offset, int length, long frame, long timestampMicros) {
+    @Override
+    public void data(byte[] data, int offset, int length, long frame, long timestampMicros) {
+        if (resyncing) {
+            if (!TlsProtocol.isRecordHeader(data, offset, length)) {
+                stream.raw(data, offset, length, frame, timestampMicros);
+                return;
+            }
+            resyncing = false;
+        }
+        int consumed = records(data, offset, length, frame, timestampMicros);
+        if (consumed < length) {
+            // From the start of the header that is not TLS, as far as it lies in these bytes.
+            stream.handOff(Protocols.RAW, data, offset + consumed, length - consumed);
+        }
+    }
+
+    @Override
+    public void gap(long missingBytes, long frame, long timestampMicros) {
+        headerFill = 0;
+        remaining = 0;
+        handshakeFill = 0;
+        handshakeSkip = 0;
+        resyncing = true;
+    }
+
+    @Override
+    public void close() {
+    }
+
+    /** Reads records; returns how many bytes were TLS, less than length when a record header is not. */
+    private int records(byte[] data, int offset, int length, long frame, long timestampMicros) {
         int pos = offset;
         int end = offset + length;
         while (pos < end) {
@@ -98,25 +130,17 @@ final class TlsStreamDissector {
         return length;
     }
 
-    /** Forgets a partly read record, e.g. after bytes went missing. */
-    void resync() {
-        headerFill = 0;
-        remaining = 0;
-        handshakeFill = 0;
-        handshakeSkip = 0;
-    }
-
     private boolean startRecord() {
         boolean first = !sawRecord;
         sawRecord = true;
-        if (first && ProtocolDetector.isSsl2ClientHelloPrefix(header, 0, HEADER)) {
+        if (first && TlsProtocol.isSsl2ClientHelloPrefix(header, 0, HEADER)) {
             return startSsl2ClientHello();
         }
         contentType = header[0] & 0xff;
         version = ((header[1] & 0xff) << 8) | (header[2] & 0xff);
         length = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
         if (contentType < 20 || contentType > 24 || header[1] != 3 || (header[2] & 0xff) > 4
-                || length > ProtocolDetector.MAX_TLS_RECORD) {
+                || length > TlsProtocol.MAX_TLS_RECORD) {
             headerFill = 0;
             return false;
         }
@@ -234,9 +258,7 @@ final class TlsStreamDissector {
             return List.of();
         }
         for (TlsHandshake h : found) {
-            if (h instanceof TlsHandshake.ServerHello hello && hello.selectedVersion() == 0x0304) {
-                connection.tls13 = true;
-            }
+            connection.saw(h);
         }
         return List.copyOf(found);
     }

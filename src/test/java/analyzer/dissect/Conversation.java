@@ -31,9 +31,22 @@ final class Conversation {
     }
 
     Conversation(DissectorOptions options, int serverPort) {
+        this(options, serverPort, Protocols.standard());
+    }
+
+    Conversation(Protocols protocols) {
+        this(DissectorOptions.defaults(), 5683, protocols);
+    }
+
+    Conversation(DissectorOptions options, int serverPort, Protocols protocols) {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         flow = new Flow(1, new Endpoint(loopback, 42184), new Endpoint(loopback, serverPort));
-        listener = new Dissector(events::add, options).open(flow, 1, time);
+        listener = new Dissector(events::add, options, protocols).open(flow, 1, time);
+    }
+
+    /** The connection as its dissectors see it (its shared state). */
+    ConnectionContext connection() {
+        return (ConnectionContext) listener;
     }
 
     Conversation client(String text) {
