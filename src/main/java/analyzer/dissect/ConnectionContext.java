@@ -28,12 +28,13 @@ public interface ConnectionContext {
     /**
      * A connection carried inside this one — the plaintext of a decrypted TLS connection: its bytes, fed per
      * direction through the listener returned, are dissected exactly as a connection's own bytes are (detection,
-     * hand-offs, the same events), with the same flow and options and a shared state of its own. Feed it the frames
-     * the inner bytes came from; close it when this connection closes.
+     * hand-offs, the same events), with the same options and a shared state of its own. Feed it the frames the
+     * inner bytes came from; close it when this connection closes.
      *
-     * @param sink     where the inner events go (wrap {@link StreamContext#sink()} to mark them, e.g. as decrypted)
+     * @param flow     the flow the inner events carry: this connection's, or a view of it that marks them (decrypted)
+     * @param sink     where the inner events go, usually {@link StreamContext#sink()}
      * @param expected the protocol both directions start with when known in advance (from ALPN:
      *                 {@link Protocols#forAlpn}), or null to recognise each direction by content
      */
-    ConnectionListener openInner(EventSink sink, StreamProtocol expected);
+    ConnectionListener openInner(Flow flow, EventSink sink, StreamProtocol expected);
 }

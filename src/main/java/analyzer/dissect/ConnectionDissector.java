@@ -110,8 +110,8 @@ final class ConnectionDissector implements ConnectionListener, ConnectionContext
     }
 
     @Override
-    public ConnectionListener openInner(EventSink sink, StreamProtocol expected) {
-        ConnectionDissector inner = new ConnectionDissector(flow, sink, options, protocols);
+    public ConnectionListener openInner(Flow innerFlow, EventSink sink, StreamProtocol expected) {
+        ConnectionDissector inner = new ConnectionDissector(innerFlow, sink, options, protocols);
         if (expected != null) {
             inner.clientToServer.expect(expected);
             inner.serverToClient.expect(expected);

@@ -97,7 +97,7 @@ class HandOffTest {
                 }
                 if (text.equals("WRAP")) {
                     Wrapped w = stream.connection().state(Wrapped.class, Wrapped::new);
-                    w.inner = stream.connection().openInner(stream.sink(), null);
+                    w.inner = stream.connection().openInner(stream.flow(), stream.sink(), null);
                     wrapped = true;
                     if (stream.peer().protocol() != TOY) {
                         stream.peer().handOff(TOY, new byte[0], 0, 0);
@@ -205,7 +205,7 @@ class HandOffTest {
     void anInnerConnectionStartsWithTheExpectedProtocolWhenTold() {
         Conversation outer = new Conversation(Protocols.standard());
         List<Event> events = new java.util.ArrayList<>();
-        ConnectionListener inner = outer.connection().openInner(events::add, Protocols.standard().forAlpn("http/1.1"));
+        ConnectionListener inner = outer.connection().openInner(outer.flow, events::add, Protocols.standard().forAlpn("http/1.1"));
         inner.onData(Direction.SERVER_TO_CLIENT, Conversation.ascii("HTTP/1.1 204 No Content\r\n\r\n"), 0, 27, 7, 1);
         assertEquals(204, ((HttpResponseSeen) events.get(0)).code());
     }
