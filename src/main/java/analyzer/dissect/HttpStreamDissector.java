@@ -6,7 +6,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.HttpContent;
@@ -127,6 +126,7 @@ final class HttpStreamDissector implements StreamDissector {
             decoder = requests ? new RequestDecoder(config) : new ResponseDecoder(config);
             channel = new EmbeddedChannel((io.netty.channel.ChannelHandler) decoder);
             channel.pipeline().addLast(COLLECTOR, new BodyCollector());
+            channel.pipeline().addLast(new FailureKeeper());
         }
         return channel;
     }
@@ -151,14 +151,14 @@ final class HttpStreamDissector implements StreamDissector {
         EmbeddedChannel channel = codec();
         ByteBuf buf = channel.alloc().buffer(length);
         buf.writeBytes(data, offset, length);
-        try {
-            channel.writeInbound(buf);
-        } catch (DecoderException e) {
+        channel.writeInbound(buf);
+        if (failure != null) {
             // The codec chain threw (e.g. a corrupt gzip body): the message is cut short, the stream resyncs.
             if (inMessage) {
                 finishMessage(false);
             }
-            malformed("content could not be decoded: " + describe(e));
+            malformed("content could not be decoded: " + describe(failure));
+            failure = null;
         }
         drainTo(sink);
         handOffWhenDone();
@@ -235,12 +235,10 @@ final class HttpStreamDissector implements StreamDissector {
             return;
         }
         closing = true;
-        try {
-            if (channel != null) {
-                channel.finishAndReleaseAll();
-            }
-        } catch (RuntimeException e) {
-            // A half-decoded compressed body may complain while it is dropped; nothing more to learn from it.
+        if (channel != null) {
+            // A half-decoded compressed body may complain while it is dropped (kept by FailureKeeper, not
+            // reported): nothing more to learn from it.
+            channel.finishAndReleaseAll();
         }
         if (inMessage) {
             finishMessage(false);
@@ -432,6 +430,22 @@ final class HttpStreamDissector implements StreamDissector {
         }
         String message = cause.getMessage();
         return message != null ? message : cause.getClass().getSimpleName();
+    }
+
+    /**
+     * The end of the codec chain: keeps the first exception a handler raised for {@link #data} to report.
+     * Left to the EmbeddedChannel, a second exception in the same write (a corrupt body raises one per chunk)
+     * is logged by Netty with its stack trace.
+     */
+    private Throwable failure;
+
+    private final class FailureKeeper extends ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (failure == null && !closing) {
+                failure = cause;
+            }
+        }
     }
 
     /** Counts and keeps body bytes after content decoding; ends messages. */

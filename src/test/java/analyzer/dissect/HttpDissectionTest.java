@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import analyzer.StandardErrorCapture;
 import analyzer.flow.Direction;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -128,6 +129,51 @@ class HttpDissectionTest {
         assertFalse(responses.get(0).body().complete());
         assertTrue(c.only(HttpMalformed.class).reason().contains("decompression"), c.describeAll());
         assertEquals("fluffy tail", text(responses.get(1).body()));
+    }
+
+    /**
+     * Netty's EmbeddedChannel logs every exception after the first with its stack trace ("More than one exception
+     * was raised"): each kind of damage must come out as an event, with nothing written to standard error.
+     */
+    @Test
+    void corruptCompressedBodiesAreEventsWithNothingLogged() throws IOException {
+        byte[] good = gzip(ascii("fluffy tail ".repeat(1000)));
+        byte[] badCrc = good.clone();
+        badCrc[badCrc.length - 8] ^= 1;
+        byte[] badMiddle = good.clone();
+        badMiddle[badMiddle.length / 2] ^= (byte) 0xff;
+        byte[] badHeader = good.clone();
+        badHeader[3] = (byte) 0xff;
+        byte[] badDeflate = deflate(ascii("squirrel party ".repeat(1000)));
+        badDeflate[badDeflate.length / 2] ^= (byte) 0xff;
+        record Damage(String name, String coding, byte[] body) { }
+        for (Damage d : List.of(new Damage("crc", "gzip", badCrc), new Damage("middle", "gzip", badMiddle),
+                new Damage("header", "gzip", badHeader), new Damage("deflate", "deflate", badDeflate))) {
+            for (boolean chunked : new boolean[] {false, true}) {
+                byte[] response = chunked
+                        ? concat(ascii("HTTP/1.1 200 OK\r\nContent-Encoding: " + d.coding()
+                                + "\r\nTransfer-Encoding: chunked\r\n\r\n"), chunks(d.body(), 100), ascii("0\r\n\r\n"))
+                        : concat(ascii("HTTP/1.1 200 OK\r\nContent-Encoding: " + d.coding() + "\r\nContent-Length: "
+                                + d.body().length + "\r\n\r\n"), d.body());
+                String what = d.name() + (chunked ? ", chunked" : "");
+                Conversation[] c = new Conversation[1];
+                String logged = StandardErrorCapture.during(() -> c[0] = new Conversation().client(GET).client(GET)
+                        .client(GET).server(response).server(response).server(FLUFFY).close());
+                assertEquals("", logged, what);
+                assertFalse(c[0].all(HttpMalformed.class).isEmpty(), what + ": " + c[0].describeAll());
+            }
+        }
+    }
+
+    private static byte[] chunks(byte[] body, int size) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < body.length; i += size) {
+            int n = Math.min(size, body.length - i);
+            out.writeBytes(ascii(Integer.toHexString(n) + "\r\n"));
+            out.write(body, i, n);
+            out.writeBytes(ascii("\r\n"));
+        }
+        return out.toByteArray();
     }
 
     @Test
