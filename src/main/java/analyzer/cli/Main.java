@@ -62,7 +62,35 @@ public final class Main implements Runnable {
         PrintWriter out = new Utf8Output.Printer(new Utf8Output(new FileOutputStream(FileDescriptor.out), 1 << 18));
         PrintWriter err = new PrintWriter(
                 new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
-        int code = execute(args, out, err);
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            // A thread of a library or ours died: one line, as for any other internal error.
+            err.println("analyzer: internal error in " + thread.getName() + ": " + e
+                    + (verbose ? "" : " (run with --verbose for details)"));
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+        });
+        int code;
+        try {
+            code = execute(args, out, err);
+        } catch (OutOfMemoryError e) {
+            out.flush();
+            err.println("analyzer: out of memory (" + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB of heap);"
+                    + " please report it with --verbose output, or give the JVM more with ANALYZER_JAVA_OPTS=-Xmx2g");
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            code = 70;
+        } catch (StackOverflowError | InternalError e) {
+            out.flush();
+            err.println("analyzer: internal error: " + e + (verbose ? "" : " (run with --verbose for details)"));
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            code = 70;
+        }
         out.flush();
         err.flush();
         System.exit(code);
@@ -70,6 +98,7 @@ public final class Main implements Runnable {
 
     /** Runs the tool in-process; tests use this with their own writers. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        LibraryLogging.install(java.util.Arrays.asList(args).contains("--verbose"));
         CommandLine cli = commandLine(args);
         cli.setOut(out);
         cli.setErr(err);
