@@ -1,5 +1,8 @@
 package analyzer.dissect;
 
+import java.util.List;
+import java.util.Locale;
+
 /**
  * A message body as decoded for display.
  *
@@ -17,5 +20,24 @@ public record HttpBody(long length, byte[] shown, boolean text, String contentEn
 
     public boolean truncated() {
         return shown.length < length;
+    }
+
+    /** How the body was decoded for display: "de-chunked, gzip", "gzip", "de-chunked" or "". */
+    public String decoding() {
+        if (chunked && contentEncoding != null) {
+            return "de-chunked, " + contentEncoding;
+        }
+        return chunked ? "de-chunked" : contentEncoding != null ? contentEncoding : "";
+    }
+
+    /** The body as a content view; its media type from the message's Content-Type. */
+    ContentView view(String where, List<HttpHeader> headers) {
+        String mediaType = null;
+        for (HttpHeader h : headers) {
+            if (h.name().equalsIgnoreCase("content-type")) {
+                mediaType = h.value().toLowerCase(Locale.ROOT);
+            }
+        }
+        return new ContentView(where, decoding(), List.of(), shown, mediaType, false);
     }
 }

@@ -1,5 +1,7 @@
 package analyzer.report;
 
+import analyzer.dissect.CarriesContent;
+import analyzer.dissect.ContentView;
 import analyzer.dissect.Event;
 import analyzer.dissect.EventSink;
 import analyzer.dissect.Frames;
@@ -14,8 +16,12 @@ import analyzer.flow.ConnectionListener;
 import analyzer.flow.ConnectionListenerFactory;
 import analyzer.flow.Direction;
 import analyzer.flow.Flow;
+import analyzer.leaks.ContentMatcher;
+import analyzer.leaks.Exposure;
+import analyzer.leaks.SecretScanner;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,9 +31,12 @@ import java.util.Set;
 
 /**
  * Answers "does this service really encrypt its traffic?" from what the dissector saw: per connection, whether it
- * was readable (plaintext HTTP, readable text, or a secret found in its bytes) or TLS, and what leaked; overall,
- * one of {@link Verdict}. Fed by {@link #wrap} (to see every connection and its raw bytes) and as an
- * {@link EventSink}. Not thread-safe: fed by the one pipeline thread.
+ * was readable (plaintext HTTP, readable text, content any event carries outside TLS, or a secret found in its
+ * bytes) or TLS, and what leaked; overall, one of {@link Verdict}. Fed by {@link #wrap} (to see every connection and
+ * its raw bytes) and as an {@link EventSink}. Secrets and credentials are looked for in the raw bytes and in every
+ * decoded view an event carries ({@link CarriesContent}), so a dissector that decodes more (HTTP/2 headers,
+ * WebSocket messages, decrypted TLS) adds to the search without a change here. Not thread-safe: fed by the one
+ * pipeline thread.
  */
 public final class EncryptionVerdict implements EventSink {
 
@@ -63,11 +72,23 @@ public final class EncryptionVerdict implements EventSink {
     private static final double READABLE_SHARE = 0.9;
 
     private final List<String> secrets;
+    private final ContentMatcher matcher;
+    private final boolean showSecrets;
     private final Map<Integer, FlowState> flows = new LinkedHashMap<>();
 
     /** @param secrets texts to search for in every reassembled byte (--secret); may be empty */
     public EncryptionVerdict(List<String> secrets) {
+        this(secrets, false);
+    }
+
+    /**
+     * @param secrets     texts to search for in every reassembled byte and decoded view (--secret); may be empty
+     * @param showSecrets show credentials found in full rather than a recognisable prefix (--show-secrets)
+     */
+    public EncryptionVerdict(List<String> secrets, boolean showSecrets) {
         this.secrets = List.copyOf(secrets);
+        this.matcher = new ContentMatcher(this.secrets);
+        this.showSecrets = showSecrets;
     }
 
     /** Wraps the dissector so every connection is counted and its bytes searched for the secrets. */
@@ -98,7 +119,9 @@ public final class EncryptionVerdict implements EventSink {
 
     private void secretFound(Flow flow, Direction direction, String secret, long frame) {
         String side = direction == Direction.CLIENT_TO_SERVER ? "the client's bytes" : "the server's bytes";
-        state(flow).secret(new Finding("secret", "\"" + secret + "\" in " + side, Frames.of(frame)));
+        FlowState s = state(flow);
+        s.rawSecretFrames.computeIfAbsent(direction.ordinal() + secret, k -> new LinkedHashSet<>()).add(frame);
+        s.secret(new Finding("secret", "\"" + secret + "\" in " + side, Frames.of(frame)));
     }
 
     private FlowState state(Flow flow) {
@@ -110,19 +133,8 @@ public final class EncryptionVerdict implements EventSink {
         FlowState s = state(event.flow());
         if (event instanceof HttpRequestSeen r) {
             s.http = true;
-            s.requests.add(new Finding("request", r.method() + " " + r.uri(), r.frames()));
-            for (Leaks.Leak leak : Leaks.of(r)) {
-                s.findings.add(new Finding(leak.kind().label(), r.method() + " " + r.uri() + "  " + leak.detail(),
-                        r.frames()));
-            }
-            bodySecrets(s, r.body(), "request body", r.frames());
-        } else if (event instanceof HttpResponseSeen r) {
-            s.http = true;
-            for (Leaks.Leak leak : Leaks.of(r)) {
-                s.findings.add(new Finding(leak.kind().label(), leak.detail(), r.frames()));
-            }
-            bodySecrets(s, r.body(), "response body", r.frames());
-        } else if (event instanceof HttpMalformed) {
+            s.requests.add(new Finding("request", r.method() + " " + target(r.uri()), r.frames()));
+        } else if (event instanceof HttpResponseSeen || event instanceof HttpMalformed) {
             s.http = true;
         } else if (event instanceof TlsRecordSeen t) {
             s.tls(t);
@@ -136,19 +148,56 @@ public final class EncryptionVerdict implements EventSink {
                 s.binaryRaw += d.length();
             }
         }
+        if (event instanceof CarriesContent content) {
+            exposures(s, event, content);
+        }
     }
 
-    /** A compressed body hides the secret from the byte scan; the dissector's decoded body does not. */
-    private void bodySecrets(FlowState s, analyzer.dissect.HttpBody body, String where, Frames frames) {
-        if (body.contentEncoding() == null) {
-            return;
-        }
-        for (String secret : secrets) {
-            if (Leaks.bodyContains(body, secret.getBytes(StandardCharsets.UTF_8))) {
-                s.secret(new Finding("secret", "\"" + secret + "\" in " + where + " (" + body.contentEncoding()
-                        + "-decoded)", frames));
+    /**
+     * Every view's secrets, credentials and sessions. A secret the raw scan already found in these frames is not
+     * repeated; one found only in a decoded view (split by chunking, compressed, percent- or base64-encoded) is.
+     */
+    private void exposures(FlowState s, Event event, CarriesContent content) {
+        String prefix = event instanceof HttpRequestSeen r ? r.method() + " " + target(r.uri()) + "  " : "";
+        for (ContentView view : content.contentViews()) {
+            if (!view.insideTls()) {
+                s.readableContent = true;
+            }
+            for (Exposure e : matcher.scan(view)) {
+                if (e.kind() == Exposure.Kind.SECRET && rawScanFound(s, event, e)) {
+                    continue;
+                }
+                String label = view.insideTls() ? "inside TLS" : e.kind().label();
+                Finding f = new Finding(label, prefix + e.describe(showSecrets), event.frames());
+                if (e.kind() == Exposure.Kind.SECRET) {
+                    s.secret(f);
+                } else {
+                    s.finding(f);
+                }
             }
         }
+    }
+
+    private boolean rawScanFound(FlowState s, Event event, Exposure e) {
+        for (String secret : secrets) {
+            if (e.label().equals("\"" + secret + "\"")) {
+                Set<Long> frames = s.rawSecretFrames.get(event.direction().ordinal() + secret);
+                if (frames != null) {
+                    for (long f : event.frames().toArray()) {
+                        if (frames.contains(f)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The request target as shown: its query string masked unless secrets are shown ("/api?…"). */
+    private String target(String uri) {
+        int q = uri.indexOf('?');
+        return showSecrets || q < 0 ? uri : uri.substring(0, q + 1) + "…";
     }
 
     static boolean readable(byte[] bytes) {
@@ -222,10 +271,14 @@ public final class EncryptionVerdict implements EventSink {
         long readableRaw;
         long binaryRaw;
         Finding rawSample;
+        boolean readableContent;
         final List<Finding> requests = new ArrayList<>();
         final List<Finding> findings = new ArrayList<>();
+        final Set<String> findingKeys = new LinkedHashSet<>();
         final List<Finding> secretFindings = new ArrayList<>();
         final Set<String> secretKeys = new LinkedHashSet<>();
+        /** direction ordinal + secret → frames where the raw scan completed a match */
+        final Map<String, Set<Long>> rawSecretFrames = new HashMap<>();
         int tlsRecords;
         String sni;
         int version = -1;
@@ -240,6 +293,13 @@ public final class EncryptionVerdict implements EventSink {
             // One line per secret and place; frames of repeated occurrences are not worth a line each.
             if (secretKeys.add(f.detail()) && secretFindings.size() < 20) {
                 secretFindings.add(f);
+            }
+        }
+
+        void finding(Finding f) {
+            // The same credential sent with every request of a keep-alive connection is one line.
+            if (findingKeys.add(f.kind() + f.detail()) && findings.size() < 50) {
+                findings.add(f);
             }
         }
 
@@ -264,7 +324,7 @@ public final class EncryptionVerdict implements EventSink {
         }
 
         FlowKind kind() {
-            if (http || readableRaw > 0 || !secretFindings.isEmpty()) {
+            if (http || readableContent || readableRaw > 0 || !secretFindings.isEmpty()) {
                 return FlowKind.READABLE;
             }
             if (binaryRaw > 0) {
@@ -282,7 +342,8 @@ public final class EncryptionVerdict implements EventSink {
             String summary;
             switch (kind) {
                 case READABLE -> {
-                    summary = http ? "plaintext HTTP" : readableRaw > 0 ? "readable text, neither HTTP nor TLS"
+                    summary = http ? "plaintext HTTP" : readableContent ? "readable content"
+                            : readableRaw > 0 ? "readable text, neither HTTP nor TLS"
                             : tlsRecords > 0 ? "TLS, yet the secret appears in clear" : "a secret in clear";
                     if (!requests.isEmpty()) {
                         all.add(requestSummary());
@@ -294,6 +355,7 @@ public final class EncryptionVerdict implements EventSink {
                     all.addAll(secretFindings);
                 }
                 case TLS -> {
+                    all.addAll(findings); // only what a key log opened up: inside TLS
                     StringBuilder sb = new StringBuilder(version > 0 ? TlsNames.version(version) : "TLS");
                     if (cipher >= 0) {
                         sb.append(", ").append(TlsNames.cipherSuite(cipher));

@@ -15,7 +15,7 @@ import analyzer.proxy.ProxyReports;
 import analyzer.proxy.TamperRules;
 import analyzer.proxy.Tampering;
 import analyzer.proxy.UpstreamTrust;
-import analyzer.report.SecretScanner;
+import analyzer.leaks.SecretScanner;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

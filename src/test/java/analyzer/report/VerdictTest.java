@@ -1,8 +1,11 @@
 package analyzer.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import analyzer.dissect.Dissector;
+import analyzer.dissect.DissectorOptions;
 import analyzer.dissect.Frames;
 import analyzer.dissect.HttpBody;
 import analyzer.dissect.HttpHeader;
@@ -12,9 +15,14 @@ import analyzer.dissect.RawDataSeen;
 import analyzer.flow.ConnectionListener;
 import analyzer.flow.Direction;
 import analyzer.report.EncryptionVerdict.Verdict;
+import analyzer.leaks.SecretScanner;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 /** The pieces of `check` without capture: leak finding, secret scanning across chunks, the verdict rules. */
@@ -98,5 +106,73 @@ class VerdictTest {
         assertEquals(Verdict.NOT_ENCRYPTED, text.verdict());
         assertTrue(VerdictPrinter.text(text, "test", Style.PLAIN).contains("\"USER alice\"  (frame 3)"),
                 VerdictPrinter.text(text, "test", Style.PLAIN));
+    }
+
+    /** Feeds one connection's bytes through the real dissector into a verdict, 7 bytes per frame. */
+    private static String judge(String client, byte[] server, String... secrets) {
+        EncryptionVerdict verdict = new EncryptionVerdict(List.of(secrets));
+        ConnectionListener c = verdict.wrap(new Dissector(verdict, DissectorOptions.defaults()))
+                .open(SampleEvents.flow(1), 1, 0);
+        long frame = 1;
+        byte[] request = client.getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < request.length; i += 7) {
+            c.onData(Direction.CLIENT_TO_SERVER, request, i, Math.min(7, request.length - i), ++frame, 0);
+        }
+        for (int i = 0; i < server.length; i += 7) {
+            c.onData(Direction.SERVER_TO_CLIENT, server, i, Math.min(7, server.length - i), ++frame, 0);
+        }
+        c.onClose(ConnectionListener.CloseReason.FIN, ++frame, 0);
+        assertEquals(Verdict.NOT_ENCRYPTED, verdict.verdict());
+        return VerdictPrinter.text(verdict, "test", Style.PLAIN);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void aSecretSplitAcrossChunksOfAChunkedBodyIsFound() {
+        String text = judge("GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+                ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nfluf\r\n7\r\nfy tail\r\n0\r\n\r\n"),
+                "fluffy tail");
+        assertTrue(text.contains("\"fluffy tail\" in the response body (de-chunked)  (frame"), text);
+    }
+
+    @Test
+    void aSecretUrlEncodedInAQueryIsFound() {
+        String text = judge("GET /search?q=fluffy%20tail HTTP/1.1\r\nHost: a\r\n\r\n",
+                ascii("HTTP/1.1 204 No Content\r\n\r\n"), "fluffy tail");
+        assertTrue(text.contains("GET /search?…  \"fluffy tail\" in the URL (URL-decoded)"), text);
+        assertFalse(text.contains("fluffy%20tail"), "the query string is masked: " + text);
+    }
+
+    @Test
+    void aSecretInAGzipBodyIsFound() throws IOException {
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(ascii("the secret is fluffy tail"));
+        }
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        response.write(ascii("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + gz.size()
+                + "\r\n\r\n"));
+        response.write(gz.toByteArray());
+        String text = judge("GET / HTTP/1.1\r\nHost: a\r\n\r\n", response.toByteArray(), "fluffy tail");
+        assertTrue(text.contains("\"fluffy tail\" in the response body (gzip)"), text);
+    }
+
+    @Test
+    void aSecretInBase64IsFound() {
+        String body = "data=" + Base64.getEncoder().encodeToString(ascii("note: fluffy tail"));
+        String text = judge("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\nContent-Length: "
+                + body.length() + "\r\n\r\n" + body, ascii("HTTP/1.1 204 No Content\r\n\r\n"), "fluffy tail");
+        assertTrue(text.contains("POST /upload  \"fluffy tail\" in the request body (base64-decoded)"), text);
+    }
+
+    @Test
+    void aTokenInAQueryStringIsFlaggedAndMasked() {
+        String text = judge("GET /api/items?access_token=tok_5e8a9f01&page=2 HTTP/1.1\r\nHost: a\r\n\r\n",
+                ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]"));
+        assertTrue(text.contains("credentials   GET /api/items?…  access_token=tok_… in the URL"), text);
+        assertFalse(text.contains("5e8a9f01"), text);
     }
 }

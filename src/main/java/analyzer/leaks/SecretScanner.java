@@ -1,4 +1,4 @@
-package analyzer.report;
+package analyzer.leaks;
 
 import analyzer.flow.ConnectionListener;
 import analyzer.flow.ConnectionListenerFactory;
@@ -47,7 +47,7 @@ public final class SecretScanner implements ConnectionListenerFactory {
     }
 
     /** First index of {@code pattern} in {@code data[from, to)}, or -1. */
-    static int indexOf(byte[] data, int from, int to, byte[] pattern) {
+    public static int indexOf(byte[] data, int from, int to, byte[] pattern) {
         outer:
         for (int i = from; i <= to - pattern.length; i++) {
             for (int j = 0; j < pattern.length; j++) {
