@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 public final class CaptureTarget {
 
     @Option(names = {"-p", "--port"}, split = ",", paramLabel = "PORT",
-            description = "TCP port(s) to watch; repeat or separate by commas (builds the BPF filter 'tcp port …').")
+            description = "Port(s) to watch, TCP and UDP; repeat or separate by commas (builds the BPF filter"
+                    + " 'tcp port … or udp port …').")
     List<Integer> ports = new ArrayList<>();
 
     @Option(names = {"-i", "--interface"}, paramLabel = "NAME",
@@ -23,12 +24,12 @@ public final class CaptureTarget {
         return !ports.isEmpty() || filter != null;
     }
 
-    /** The BPF expression: "tcp port 5683 or tcp port 8443", the filter, or both ANDed; "tcp" for neither. */
+    /** The BPF expression: "tcp port 5683 or udp port 5683", the filter, or both ANDed; "tcp or udp" for neither. */
     String bpf() {
         return bpfFilter(ports, filter);
     }
 
-    /** The BPF expression for --port and --filter: "tcp port 5683 or tcp port 8443", or the filter ANDed. */
+    /** The BPF expression for --port and --filter: "tcp port 53 or udp port 53", or the filter ANDed. */
     private static String bpfFilter(List<Integer> ports, String filter) {
         for (int p : ports) {
             if (p < 1 || p > 65535) {
@@ -37,7 +38,8 @@ public final class CaptureTarget {
         }
         StringBuilder portFilter = new StringBuilder();
         for (int p : ports) {
-            portFilter.append(portFilter.length() > 0 ? " or " : "").append("tcp port ").append(p);
+            portFilter.append(portFilter.length() > 0 ? " or " : "").append("tcp port ").append(p)
+                    .append(" or udp port ").append(p);
         }
         if (filter != null && filter.isBlank()) {
             throw new UserError("--filter is empty; give a BPF expression such as 'tcp port 443'");
@@ -48,6 +50,6 @@ public final class CaptureTarget {
         if (filter != null) {
             return filter;
         }
-        return portFilter.length() > 0 ? portFilter.toString() : "tcp";
+        return portFilter.length() > 0 ? portFilter.toString() : "tcp or udp";
     }
 }

@@ -158,7 +158,7 @@ public final class CheckCommand implements Callable<Integer> {
                 err.println("note: " + (kernel + dropped) + " packets were dropped; the verdict covers what was seen");
             }
             return source.interfaceName() + " (" + bpf + ") for " + LiveRun.human(duration) + ", "
-                    + SniffPipeline.plural(pipeline.tcp().packets(), "packet");
+                    + SniffPipeline.plural(pipeline.wire().packets(), "packet");
         } catch (CaptureException e) {
             throw Errors.of(e);
         }

@@ -8,7 +8,7 @@ import analyzer.dissect.EventSink;
 import analyzer.flow.ConnectionListenerFactory;
 import analyzer.flow.PacketDecoder;
 import analyzer.flow.ReassemblyLimits;
-import analyzer.flow.TcpPipeline;
+import analyzer.flow.PacketPipeline;
 import analyzer.report.EventCounter;
 import analyzer.report.JsonPrinter;
 import analyzer.report.PayloadHexDumper;
@@ -26,7 +26,7 @@ import java.util.function.UnaryOperator;
 final class SniffPipeline {
 
     private final EventCounter counter;
-    private final TcpPipeline tcp;
+    private final PacketPipeline wire;
     private final PacketHandler handler;
     private final Writer out;
 
@@ -58,14 +58,14 @@ final class SniffPipeline {
         if (print && options.hex && options.format == OutputOptions.Format.text) {
             listeners = new PayloadHexDumper(listeners, out, style);
         }
-        this.tcp = new TcpPipeline(linkType, listeners, ReassemblyLimits.defaults());
+        this.wire = new PacketPipeline(linkType, listeners, ReassemblyLimits.defaults());
         if (layers && options.format == OutputOptions.Format.text) {
             this.handler = (frame, ts, data, caplen, origLen) -> {
                 printLayers(frame, linkType, data, caplen, origLen);
-                tcp.onPacket(frame, ts, data, caplen, origLen);
+                wire.onPacket(frame, ts, data, caplen, origLen);
             };
         } else {
-            this.handler = tcp;
+            this.handler = wire;
         }
     }
 
@@ -105,7 +105,7 @@ final class SniffPipeline {
 
     /** Ends every open stream (emitting what was pending) and flushes the output. */
     void finish() {
-        tcp.finish();
+        wire.finish();
         counter.flush();
         try {
             out.flush();
@@ -118,17 +118,23 @@ final class SniffPipeline {
         return counter;
     }
 
-    TcpPipeline tcp() {
-        return tcp;
+    PacketPipeline wire() {
+        return wire;
     }
 
     /** "12 packets · 2 flows · 1 HTTP request, 1 response · 9 TLS records" */
     String summary() {
         StringBuilder sb = new StringBuilder();
-        sb.append(plural(tcp.packets(), "packet")).append(" · ").append(plural(tcp.connections(), "flow"));
+        sb.append(plural(wire.packets(), "packet")).append(" · ").append(plural(wire.connections(), "flow"));
         sb.append(" · ").append(plural(counter.httpRequests(), "HTTP request")).append(", ")
                 .append(plural(counter.httpResponses(), "response"));
         sb.append(" · ").append(plural(counter.tlsRecords(), "TLS record"));
+        if (counter.dnsMessages() > 0) {
+            sb.append(" · ").append(plural(counter.dnsMessages(), "DNS message"));
+        }
+        if (counter.quicPackets() > 0) {
+            sb.append(" · ").append(plural(counter.quicPackets(), "QUIC packet"));
+        }
         if (counter.httpMalformed() > 0) {
             sb.append(" · ").append(plural(counter.httpMalformed(), "malformed HTTP message"));
         }

@@ -8,8 +8,9 @@ import java.util.Objects;
 /**
  * One dissector, two feeds: the TCP reassembler (wire bytes) and the proxy (relayed bytes) both open a listener
  * per connection here, and the same events come out. Each direction is recognised by its content (the heuristic
- * table of {@link Protocols}), never by its port, and read by that protocol's {@link StreamDissector}. Not
- * thread-safe: each connection's listener is fed by one thread at a time.
+ * table of {@link Protocols}), never by its port, and read by that protocol's {@link StreamDissector}; so is each
+ * UDP datagram (DNS, QUIC, or raw: {@link DatagramDissector}). Not thread-safe: each connection's listener is fed by
+ * one thread at a time.
  */
 public final class Dissector implements ConnectionListenerFactory {
 
@@ -29,6 +30,7 @@ public final class Dissector implements ConnectionListenerFactory {
 
     @Override
     public ConnectionListener open(Flow flow, long frame, long timestampMicros) {
-        return new ConnectionDissector(flow, sink, options, protocols);
+        return flow.udp() ? new DatagramDissector(flow, sink, options)
+                : new ConnectionDissector(flow, sink, options, protocols);
     }
 }

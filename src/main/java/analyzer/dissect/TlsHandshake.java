@@ -11,6 +11,14 @@ public sealed interface TlsHandshake {
 
     int type();
 
+    /**
+     * Reads a TLS 1.3 handshake message from its body (after the 4-byte type and length) whatever carried it: TLS
+     * records or QUIC CRYPTO frames.
+     */
+    static TlsHandshake read(int type, byte[] body, int offset, int length) {
+        return TlsHandshakeParser.parse(type, body, offset, length, true);
+    }
+
     /** @param supportedVersions from the supported_versions extension, empty if absent */
     record ClientHello(int legacyVersion, String serverName, List<String> alpn, List<Integer> supportedVersions,
                        List<Integer> cipherSuites) implements TlsHandshake {

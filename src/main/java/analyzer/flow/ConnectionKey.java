@@ -1,9 +1,9 @@
 package analyzer.flow;
 
-/** The 4-tuple of a connection in a canonical order, so both directions find the same entry. */
+/** The 4-tuple of a connection or UDP flow in a canonical order, so both directions find the same entry. */
 record ConnectionKey(long aHi, long aLo, int aPort, long bHi, long bLo, int bPort) {
 
-    static ConnectionKey of(TcpSegment s) {
+    static ConnectionKey of(IpPacket s) {
         int c = Long.compare(s.srcHi, s.dstHi);
         if (c == 0) {
             c = Long.compare(s.srcLo, s.dstLo);

@@ -2,7 +2,9 @@ package analyzer.flow;
 
 /**
  * Receives the reassembled byte streams of one connection, both directions, in order. Implemented by the
- * dissector; fed by the TCP reassembler (wire) or by the proxy (relayed bytes).
+ * dissector; fed by the TCP reassembler (wire) or by the proxy (relayed bytes). A UDP flow ({@link Flow#udp()}) is
+ * fed by {@link UdpFlows}: each {@code onData} call is then one whole datagram, and a gap the part of one that the
+ * snap length cut.
  *
  * <p>Frame numbers are 1-based positions in the capture; feeds without frames (the proxy) pass 0.
  * Timestamps are microseconds since the epoch.

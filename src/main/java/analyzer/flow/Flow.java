@@ -1,10 +1,23 @@
 package analyzer.flow;
 
 /**
- * One TCP connection as the tool numbers it: {@code id} counts connections in the order they were first seen
- * (printed as "#1"), starting at 1.
+ * One TCP connection or UDP flow as the tool numbers it: {@code id} counts flows of either kind in the order they
+ * were first seen (printed as "#1"), starting at 1. For UDP the client is the side that sent first (unless that
+ * side used a well-known port and the other did not: a capture that began with an answer).
  */
-public record Flow(int id, Endpoint client, Endpoint server) {
+public record Flow(int id, Endpoint client, Endpoint server, Transport transport) {
+
+    /** What carries the flow's bytes. */
+    public enum Transport { TCP, UDP }
+
+    /** A TCP connection. */
+    public Flow(int id, Endpoint client, Endpoint server) {
+        this(id, client, server, Transport.TCP);
+    }
+
+    public boolean udp() {
+        return transport == Transport.UDP;
+    }
 
     public Endpoint source(Direction direction) {
         return direction == Direction.CLIENT_TO_SERVER ? client : server;

@@ -23,13 +23,19 @@ public final class TcpReassembler {
     private final ConnectionListenerFactory factory;
     private final ReassemblyLimits limits;
     private final Map<ConnectionKey, Connection> connections = new HashMap<>();
-    private int nextFlowId = 1;
+    private final FlowIds flowIds;
     private long bufferedTotal;
     private long gaps;
 
     public TcpReassembler(ConnectionListenerFactory factory, ReassemblyLimits limits) {
+        this(factory, limits, new FlowIds());
+    }
+
+    /** @param flowIds numbers shared with the UDP flows of the same capture */
+    public TcpReassembler(ConnectionListenerFactory factory, ReassemblyLimits limits, FlowIds flowIds) {
         this.factory = factory;
         this.limits = limits;
+        this.flowIds = flowIds;
     }
 
     public void accept(TcpSegment s, long frame, long ts) {
@@ -107,7 +113,8 @@ public final class TcpReassembler {
         }
         Endpoint src = s.source();
         Endpoint dst = s.destination();
-        Flow flow = sourceIsClient ? new Flow(nextFlowId++, src, dst) : new Flow(nextFlowId++, dst, src);
+        int id = flowIds.next();
+        Flow flow = sourceIsClient ? new Flow(id, src, dst) : new Flow(id, dst, src);
         Connection conn = new Connection(flow, sourceIsClient ? s.srcHi : s.dstHi,
                 sourceIsClient ? s.srcLo : s.dstLo, sourceIsClient ? s.srcPort : s.dstPort);
         conn.listener = factory.open(flow, frame, ts);
@@ -259,9 +266,9 @@ public final class TcpReassembler {
         connections.clear();
     }
 
-    /** Connections seen so far. */
+    /** Flows numbered so far, TCP and (when the numbers are shared) UDP. */
     public int connectionsSeen() {
-        return nextFlowId - 1;
+        return flowIds.issued();
     }
 
     public int connectionsTracked() {
@@ -295,8 +302,7 @@ public final class TcpReassembler {
         }
 
         Direction directionOf(TcpSegment s) {
-            return s.srcPort == clientPort && s.srcLo == clientLo && s.srcHi == clientHi
-                    ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
+            return s.sentFrom(clientHi, clientLo, clientPort) ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
         }
 
         Half half(Direction dir) {

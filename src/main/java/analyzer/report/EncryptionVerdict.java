@@ -2,16 +2,20 @@ package analyzer.report;
 
 import analyzer.dissect.CarriesContent;
 import analyzer.dissect.ContentView;
+import analyzer.dissect.dns.DnsMessageSeen;
 import analyzer.dissect.Event;
 import analyzer.dissect.EventSink;
 import analyzer.dissect.Frames;
 import analyzer.dissect.HttpMalformed;
 import analyzer.dissect.HttpRequestSeen;
 import analyzer.dissect.HttpResponseSeen;
+import analyzer.dissect.quic.QuicPacketSeen;
 import analyzer.dissect.RawDataSeen;
 import analyzer.dissect.TlsHandshake;
 import analyzer.dissect.TlsNames;
 import analyzer.dissect.TlsRecordSeen;
+import analyzer.dissect.dns.DnsMessage;
+import analyzer.dissect.quic.QuicVersion;
 import analyzer.flow.ConnectionListener;
 import analyzer.flow.ConnectionListenerFactory;
 import analyzer.flow.Direction;
@@ -138,6 +142,10 @@ public final class EncryptionVerdict implements EventSink {
             s.http = true;
         } else if (event instanceof TlsRecordSeen t) {
             s.tls(t);
+        } else if (event instanceof QuicPacketSeen q) {
+            s.quic(q);
+        } else if (event instanceof DnsMessageSeen d) {
+            s.dns(d);
         } else if (event instanceof RawDataSeen d) {
             if (readable(d.preview())) {
                 s.readableRaw += d.length();
@@ -231,7 +239,7 @@ public final class EncryptionVerdict implements EventSink {
                 }
                 case UNKNOWN -> unverified = true;
                 case TLS -> anyData = true;
-                case EMPTY -> { }
+                case INFO, EMPTY -> { }
             }
         }
         if (unverified) {
@@ -253,8 +261,11 @@ public final class EncryptionVerdict implements EventSink {
         return list;
     }
 
-    /** What one connection was. */
-    public enum FlowKind { READABLE, TLS, UNKNOWN, EMPTY }
+    /**
+     * What one connection was. INFO: DNS, whose names travel in clear — worth showing, but not the service's data and
+     * not a failure.
+     */
+    public enum FlowKind { READABLE, TLS, UNKNOWN, INFO, EMPTY }
 
     /**
      * @param summary  one line: "plaintext HTTP", "TLS 1.3, TLS_AES_128_GCM_SHA256, SNI localhost", …
@@ -280,6 +291,11 @@ public final class EncryptionVerdict implements EventSink {
         /** direction ordinal + secret → frames where the raw scan completed a match */
         final Map<String, Set<Long>> rawSecretFrames = new HashMap<>();
         int tlsRecords;
+        int quicPackets;
+        int quicVersion = -1;
+        int dnsMessages;
+        final List<Finding> dnsQueries = new ArrayList<>();
+        final Set<String> dnsNames = new LinkedHashSet<>();
         String sni;
         int version = -1;
         int cipher = -1;
@@ -323,6 +339,35 @@ public final class EncryptionVerdict implements EventSink {
             }
         }
 
+        void quic(QuicPacketSeen q) {
+            quicPackets++;
+            if (q.version() > 0) {
+                quicVersion = q.version();
+            }
+            for (TlsHandshake h : q.handshakes()) {
+                if (h instanceof TlsHandshake.ClientHello ch && ch.serverName() != null) {
+                    sni = ch.serverName();
+                } else if (h instanceof TlsHandshake.ServerHello sh) {
+                    version = sh.selectedVersion();
+                    cipher = sh.cipherSuite();
+                }
+            }
+        }
+
+        void dns(DnsMessageSeen d) {
+            dnsMessages++;
+            DnsMessage m = d.message();
+            if (m.response()) {
+                return;
+            }
+            for (DnsMessage.Question q : m.questions()) {
+                String asked = q.typeName() + " " + q.name();
+                if (dnsNames.add(asked) && dnsQueries.size() < 8) {
+                    dnsQueries.add(new Finding("dns query", asked + "  (names travel in clear)", d.frames()));
+                }
+            }
+        }
+
         FlowKind kind() {
             if (http || readableContent || readableRaw > 0 || !secretFindings.isEmpty()) {
                 return FlowKind.READABLE;
@@ -330,8 +375,11 @@ public final class EncryptionVerdict implements EventSink {
             if (binaryRaw > 0) {
                 return FlowKind.UNKNOWN;
             }
-            if (tlsRecords > 0) {
+            if (tlsRecords > 0 || quicPackets > 0) {
                 return FlowKind.TLS;
+            }
+            if (dnsMessages > 0) {
+                return FlowKind.INFO;
             }
             return FlowKind.EMPTY;
         }
@@ -356,7 +404,9 @@ public final class EncryptionVerdict implements EventSink {
                 }
                 case TLS -> {
                     all.addAll(findings); // only what a key log opened up: inside TLS
-                    StringBuilder sb = new StringBuilder(version > 0 ? TlsNames.version(version) : "TLS");
+                    StringBuilder sb = new StringBuilder(quicPackets > 0 ? QuicVersion.describe(quicVersion)
+                            + (version > 0 ? ", " + TlsNames.version(version) : "")
+                            : version > 0 ? TlsNames.version(version) : "TLS");
                     if (cipher >= 0) {
                         sb.append(", ").append(TlsNames.cipherSuite(cipher));
                     }
@@ -369,6 +419,11 @@ public final class EncryptionVerdict implements EventSink {
                     summary = sb.toString();
                 }
                 case UNKNOWN -> summary = binaryRaw + " bytes that are neither TLS nor readable text";
+                case INFO -> {
+                    summary = "DNS, " + dnsMessages + (dnsMessages == 1 ? " message" : " messages")
+                            + " (information: the names asked for are readable)";
+                    all.addAll(dnsQueries);
+                }
                 default -> summary = "no data";
             }
             return new FlowReport(flow, kind, summary, all, List.copyOf(warnings), bytes[0], bytes[1]);

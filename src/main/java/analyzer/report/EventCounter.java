@@ -1,10 +1,12 @@
 package analyzer.report;
 
+import analyzer.dissect.dns.DnsMessageSeen;
 import analyzer.dissect.Event;
 import analyzer.dissect.EventSink;
 import analyzer.dissect.HttpMalformed;
 import analyzer.dissect.HttpRequestSeen;
 import analyzer.dissect.HttpResponseSeen;
+import analyzer.dissect.quic.QuicPacketSeen;
 import analyzer.dissect.RawDataSeen;
 import analyzer.dissect.StreamGap;
 import analyzer.dissect.TlsRecordSeen;
@@ -19,6 +21,8 @@ public final class EventCounter implements EventSink {
     private long tlsRecords;
     private long rawChunks;
     private long gaps;
+    private long dnsMessages;
+    private long quicPackets;
 
     public EventCounter(EventSink next) {
         this.next = next;
@@ -38,6 +42,10 @@ public final class EventCounter implements EventSink {
             rawChunks++;
         } else if (event instanceof StreamGap) {
             gaps++;
+        } else if (event instanceof DnsMessageSeen) {
+            dnsMessages++;
+        } else if (event instanceof QuicPacketSeen) {
+            quicPackets++;
         }
         next.accept(event);
     }
@@ -69,5 +77,13 @@ public final class EventCounter implements EventSink {
 
     public long gaps() {
         return gaps;
+    }
+
+    public long dnsMessages() {
+        return dnsMessages;
+    }
+
+    public long quicPackets() {
+        return quicPackets;
     }
 }

@@ -1,5 +1,6 @@
 package analyzer.report;
 
+import analyzer.dissect.dns.DnsMessageSeen;
 import analyzer.dissect.Event;
 import analyzer.dissect.EventSink;
 import analyzer.dissect.Frames;
@@ -8,11 +9,13 @@ import analyzer.dissect.HttpHeader;
 import analyzer.dissect.HttpMalformed;
 import analyzer.dissect.HttpRequestSeen;
 import analyzer.dissect.HttpResponseSeen;
+import analyzer.dissect.quic.QuicPacketSeen;
 import analyzer.dissect.RawDataSeen;
 import analyzer.dissect.StreamGap;
 import analyzer.dissect.TlsHandshake;
 import analyzer.dissect.TlsNames;
 import analyzer.dissect.TlsRecordSeen;
+import analyzer.dissect.dns.DnsMessage;
 import analyzer.flow.Direction;
 import analyzer.flow.Endpoint;
 import analyzer.flow.Flow;
@@ -39,6 +42,27 @@ public final class JsonPrinter implements EventSink {
     private static final byte[] TCP_SRCPORT = JsonLine.name("tcp.srcport");
     private static final byte[] IP_DST = JsonLine.name("ip.dst");
     private static final byte[] TCP_DSTPORT = JsonLine.name("tcp.dstport");
+    private static final byte[] UDP_SRCPORT = JsonLine.name("udp.srcport");
+    private static final byte[] UDP_DSTPORT = JsonLine.name("udp.dstport");
+    private static final byte[] DNS_ID = JsonLine.name("dns.id");
+    private static final byte[] DNS_RESPONSE = JsonLine.name("dns.flags.response");
+    private static final byte[] DNS_OPCODE = JsonLine.name("dns.flags.opcode");
+    private static final byte[] DNS_RCODE = JsonLine.name("dns.flags.rcode");
+    private static final byte[] DNS_QRY_NAME = JsonLine.name("dns.qry.name");
+    private static final byte[] DNS_QRY_TYPE = JsonLine.name("dns.qry.type");
+    private static final byte[] DNS_COUNT_ANSWERS = JsonLine.name("dns.count.answers");
+    private static final byte[] DNS_ANSWERS = JsonLine.name("dns.answers");
+    private static final byte[] DNS_TYPE = JsonLine.name("type");
+    private static final byte[] DNS_TTL = JsonLine.name("ttl");
+    private static final byte[] DNS_DATA = JsonLine.name("data");
+    private static final byte[] DNS_A = JsonLine.name("dns.a");
+    private static final byte[] DNS_AAAA = JsonLine.name("dns.aaaa");
+    private static final byte[] QUIC_PACKET_TYPE = JsonLine.name("quic.packet_type");
+    private static final byte[] QUIC_VERSION = JsonLine.name("quic.version");
+    private static final byte[] QUIC_DCID = JsonLine.name("quic.dcid");
+    private static final byte[] QUIC_SCID = JsonLine.name("quic.scid");
+    private static final byte[] QUIC_LENGTH = JsonLine.name("quic.packet_length");
+    private static final byte[] QUIC_PROBLEM = JsonLine.name("quic.problem");
     private static final byte[] TIME = JsonLine.name("frame.time_epoch");
     private static final byte[] FRAME_NUMBER = JsonLine.name("frame.number");
     private static final byte[] SEEN_BY = JsonLine.name("seen_by");
@@ -95,6 +119,8 @@ public final class JsonPrinter implements EventSink {
     private static final byte[] HTTP_MALFORMED = quoted("http.malformed");
     private static final byte[] DATA = quoted("data");
     private static final byte[] TCP_GAP = quoted("tcp.gap");
+    private static final byte[] DNS = quoted("dns");
+    private static final byte[] QUIC = quoted("quic");
     private static final byte[] WIRE = quoted("wire");
     private static final byte[] PROXY = quoted("proxy");
 
@@ -158,6 +184,10 @@ public final class JsonPrinter implements EventSink {
         } else if (event instanceof StreamGap g) {
             common(TCP_GAP, g);
             json.field(GAP_BYTES, g.missingBytes());
+        } else if (event instanceof DnsMessageSeen d) {
+            dns(d);
+        } else if (event instanceof QuicPacketSeen q) {
+            quic(q);
         }
         json.end();
         json.newline();
@@ -212,9 +242,9 @@ public final class JsonPrinter implements EventSink {
             line.field(FLOW, flow.id())
                     .field(DIRECTION, direction == Direction.CLIENT_TO_SERVER ? "client_to_server" : "server_to_client")
                     .field(IP_SRC, src.host())
-                    .field(TCP_SRCPORT, src.port())
+                    .field(flow.udp() ? UDP_SRCPORT : TCP_SRCPORT, src.port())
                     .field(IP_DST, dst.host())
-                    .field(TCP_DSTPORT, dst.port());
+                    .field(flow.udp() ? UDP_DSTPORT : TCP_DSTPORT, dst.port());
             bytes = java.util.Arrays.copyOf(line.bytes(), line.length());
             cachedEndpoints[index] = bytes;
         }
@@ -304,6 +334,63 @@ public final class JsonPrinter implements EventSink {
         cachedHeaderJson[slot] = java.util.Arrays.copyOfRange(json.bytes(), start, json.length());
     }
 
+    private void dns(DnsMessageSeen e) {
+        common(DNS, e);
+        DnsMessage m = e.message();
+        json.field(DNS_ID, m.id()).field(DNS_RESPONSE, m.response()).field(DNS_OPCODE, m.opcode());
+        if (m.response()) {
+            json.field(DNS_RCODE, m.rcode());
+        }
+        if (!m.questions().isEmpty()) {
+            json.field(DNS_QRY_NAME, m.questions().get(0).name());
+            json.field(DNS_QRY_TYPE, m.questions().get(0).typeName());
+        }
+        if (!m.response()) {
+            return;
+        }
+        json.field(DNS_COUNT_ANSWERS, m.answerCount());
+        json.beginArray(DNS_ANSWERS);
+        for (DnsMessage.Record r : m.answers()) {
+            json.beginObjectElement().field(NAME, r.name()).field(DNS_TYPE, r.typeName()).field(DNS_TTL, r.ttl())
+                    .field(DNS_DATA, r.data()).end();
+        }
+        json.endArray();
+        addresses(DNS_A, m, 1);
+        addresses(DNS_AAAA, m, 28);
+    }
+
+    private void addresses(byte[] name, DnsMessage m, int type) {
+        if (m.answers().stream().noneMatch(r -> r.type() == type)) {
+            return;
+        }
+        json.beginArray(name);
+        for (DnsMessage.Record r : m.answers()) {
+            if (r.type() == type) {
+                json.value(r.data());
+            }
+        }
+        json.endArray();
+    }
+
+    private void quic(QuicPacketSeen q) {
+        common(QUIC, q);
+        json.field(QUIC_PACKET_TYPE, q.packetType().label());
+        if (q.version() >= 0) {
+            json.field(QUIC_VERSION, String.format("0x%08x", q.version()));
+        }
+        if (!q.dcid().isEmpty()) {
+            json.field(QUIC_DCID, q.dcid());
+        }
+        if (!q.scid().isEmpty()) {
+            json.field(QUIC_SCID, q.scid());
+        }
+        json.field(QUIC_LENGTH, q.length());
+        if (q.problem() != null) {
+            json.field(QUIC_PROBLEM, q.problem());
+        }
+        handshakes(q.handshakes());
+    }
+
     private void tls(TlsRecordSeen t) {
         common(TLS_RECORD, t);
         json.field(TLS_CONTENT_TYPE, TlsNames.contentType(t.contentType()))
@@ -314,15 +401,20 @@ public final class JsonPrinter implements EventSink {
             json.field(ALERT_LEVEL, TlsNames.alertLevel(t.alert().level()))
                     .field(ALERT_DESC, TlsNames.alertDescription(t.alert().description()));
         }
-        if (t.handshakes().isEmpty()) {
+        handshakes(t.handshakes());
+    }
+
+    /** The tls.handshake.* fields, for TLS records and QUIC CRYPTO frames alike (as tshark does). */
+    private void handshakes(List<TlsHandshake> handshakes) {
+        if (handshakes.isEmpty()) {
             return;
         }
         json.beginArray(HANDSHAKE_TYPE);
-        for (TlsHandshake h : t.handshakes()) {
+        for (TlsHandshake h : handshakes) {
             json.value(TlsNames.handshakeType(h.type()));
         }
         json.endArray();
-        for (TlsHandshake h : t.handshakes()) {
+        for (TlsHandshake h : handshakes) {
             if (h instanceof TlsHandshake.ClientHello c) {
                 if (c.serverName() != null) {
                     json.field(SERVER_NAME, c.serverName());

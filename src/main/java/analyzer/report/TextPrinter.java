@@ -1,5 +1,6 @@
 package analyzer.report;
 
+import analyzer.dissect.dns.DnsMessageSeen;
 import analyzer.dissect.Event;
 import analyzer.dissect.EventSink;
 import analyzer.dissect.Frames;
@@ -8,12 +9,16 @@ import analyzer.dissect.HttpHeader;
 import analyzer.dissect.HttpMalformed;
 import analyzer.dissect.HttpRequestSeen;
 import analyzer.dissect.HttpResponseSeen;
+import analyzer.dissect.quic.QuicPacketSeen;
 import analyzer.dissect.RawDataSeen;
 import analyzer.dissect.StreamGap;
 import analyzer.dissect.TlsAlert;
 import analyzer.dissect.TlsHandshake;
 import analyzer.dissect.TlsNames;
 import analyzer.dissect.TlsRecordSeen;
+import analyzer.dissect.dns.DnsMessage;
+import analyzer.dissect.quic.QuicPacketType;
+import analyzer.dissect.quic.QuicVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -56,7 +61,12 @@ public final class TextPrinter implements EventSink {
             raw(d);
         } else if (event instanceof StreamGap g) {
             header(g, style.yellow("GAP  " + grouped(g.missingBytes())
-                    + " bytes missing (not captured or lost); reassembly skipped ahead"));
+                    + (g.flow().udp() ? " bytes of the datagram not captured (snap length)"
+                            : " bytes missing (not captured or lost); reassembly skipped ahead")));
+        } else if (event instanceof DnsMessageSeen d) {
+            dns(d);
+        } else if (event instanceof QuicPacketSeen q) {
+            quic(q);
         }
         write();
     }
@@ -291,8 +301,58 @@ public final class TextPrinter implements EventSink {
         return sb.toString();
     }
 
+    /** "DNS  query  A example.com  id 0x1a2b", then one line per answer record. */
+    private void dns(DnsMessageSeen e) {
+        DnsMessage m = e.message();
+        StringBuilder line = new StringBuilder("DNS  ").append(m.response() ? "answer  " : "query  ");
+        if (m.response()) {
+            line.append(m.rcodeName()).append("  ");
+        }
+        for (int i = 0; i < m.questions().size(); i++) {
+            DnsMessage.Question q = m.questions().get(i);
+            line.append(i > 0 ? ", " : "").append(q.typeName()).append(' ').append(q.name());
+        }
+        line.append(String.format("  id 0x%04x", m.id()));
+        header(e, line.toString());
+        for (DnsMessage.Record r : m.answers()) {
+            sb.append(INDENT).append(r.name()).append("  ").append(r.typeName()).append("  ").append(r.data())
+                    .append(style.dim("  ttl " + r.ttl())).append('\n');
+        }
+        if (m.answers().size() < m.answerCount()) {
+            sb.append(INDENT).append(style.dim("… " + (m.answerCount() - m.answers().size()) + " more records"))
+                    .append('\n');
+        }
+    }
+
+    /** "QUIC  Initial  QUIC v1  ClientHello  SNI localhost, …", or "QUIC  1-RTT  54 bytes  🔒 encrypted". */
+    private void quic(QuicPacketSeen q) {
+        StringBuilder line = new StringBuilder("QUIC  ").append(q.packetType().label()).append("  ");
+        if (q.version() > 0) {
+            line.append(QuicVersion.describe(q.version())).append("  ");
+        }
+        if (!q.handshakes().isEmpty()) {
+            for (int i = 0; i < q.handshakes().size(); i++) {
+                if (i > 0) {
+                    line.append("; ");
+                }
+                describe(line, q.handshakes().get(i));
+            }
+        } else {
+            line.append(grouped(q.length())).append(q.length() == 1 ? " byte" : " bytes");
+            if (q.packetType() != QuicPacketType.INITIAL && q.packetType() != QuicPacketType.VERSION_NEGOTIATION
+                    && q.packetType() != QuicPacketType.RETRY) {
+                line.append("  ").append(style.green("🔒 encrypted, unreadable"));
+            }
+        }
+        if (q.problem() != null) {
+            line.append("  ").append(style.yellow(q.problem()));
+        }
+        header(q, line.toString());
+    }
+
     private void raw(RawDataSeen d) {
-        header(d, "DATA  " + grouped(d.length()) + (d.length() == 1 ? " byte" : " bytes") + " (neither HTTP nor TLS)");
+        header(d, "DATA  " + grouped(d.length()) + (d.length() == 1 ? " byte" : " bytes")
+                + (d.flow().udp() ? " (a UDP datagram, neither DNS nor QUIC)" : " (neither HTTP nor TLS)"));
         byte[] p = d.preview();
         HexDump.append(sb, INDENT, p, 0, p.length);
         if (p.length < d.length()) {

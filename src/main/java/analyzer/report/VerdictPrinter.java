@@ -31,6 +31,7 @@ public final class VerdictPrinter {
             String tag = switch (f.kind()) {
                 case READABLE -> style.red("READABLE ");
                 case TLS -> style.green("ENCRYPTED");
+                case INFO -> style.cyan("INFO     ");
                 default -> style.yellow("UNKNOWN  ");
             };
             sb.append(tag).append("  ").append(style.bold("#" + f.flow().id())).append("  ")
@@ -56,6 +57,7 @@ public final class VerdictPrinter {
             case UNVERIFIED -> style.yellow(style.bold(v.label())) + " — " + count(flows, FlowKind.UNKNOWN)
                     + " of " + judged(flows) + " carried data that is neither TLS nor readable";
             case NOTHING -> style.yellow(style.bold(v.label())) + " — no data seen"
+                    + (count(flows, FlowKind.INFO) > 0 ? " besides DNS" : "")
                     + (empty > 0 ? " (" + plural(empty, "connection") + " without payload)" : "");
         };
         sb.append(headline).append("  ·  ").append(source).append('\n');

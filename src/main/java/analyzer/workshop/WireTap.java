@@ -9,7 +9,7 @@ import analyzer.dissect.DissectorOptions;
 import analyzer.dissect.Event;
 import analyzer.flow.ConnectionListenerFactory;
 import analyzer.flow.ReassemblyLimits;
-import analyzer.flow.TcpPipeline;
+import analyzer.flow.PacketPipeline;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,7 +34,7 @@ public final class WireTap implements AutoCloseable {
 
     private final LivePacketSource source;
     private final PcapWriter writer;
-    private final TcpPipeline pipeline;
+    private final PacketPipeline pipeline;
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
     private final Thread thread;
     private final AtomicLong frames = new AtomicLong();
@@ -46,7 +46,7 @@ public final class WireTap implements AutoCloseable {
         this.source = source;
         this.writer = writer;
         ConnectionListenerFactory dissector = new Dissector(events::add, DissectorOptions.defaults());
-        this.pipeline = new TcpPipeline(source.linkType(), tee.apply(dissector), ReassemblyLimits.defaults());
+        this.pipeline = new PacketPipeline(source.linkType(), tee.apply(dissector), ReassemblyLimits.defaults());
         this.thread = new Thread(this::run, "demo-wiretap");
         this.thread.setDaemon(true);
     }

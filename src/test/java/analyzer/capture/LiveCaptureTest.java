@@ -39,46 +39,13 @@ class LiveCaptureTest {
     @TempDir
     Path dir;
 
-    /** Runs `analyzer capture` in the background until it has started; {@link #finish} waits for its end. */
-    static final class Capture {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final AtomicInteger code = new AtomicInteger(-1);
-        final Thread thread;
-
-        Capture(String... args) throws InterruptedException {
-            thread = new Thread(() -> code.set(Main.execute(args, new PrintWriter(out), new PrintWriter(err))));
-            thread.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!err.toString().contains("Capturing on") && thread.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            if (!thread.isAlive() && code.get() == 2 && err.toString().contains("permission")) {
-                Assumptions.assumeTrue("true".equals(System.getenv("CI")) ? fail(err) : false,
-                        "live capture not permitted here: " + err);
-            }
-            assertTrue(err.toString().contains("Capturing on"), "capture did not start: " + err);
-            Thread.sleep(300); // libpcap's filter is installed once "Capturing" is printed; let the ring settle
-        }
-
-        private static boolean fail(StringWriter err) {
-            throw new AssertionError("CI=true but live capture is not permitted: " + err);
-        }
-
-        void finish() throws InterruptedException {
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-            assertFalse(thread.isAlive(), "capture did not stop");
-            assertEquals(0, code.get(), err.toString());
-        }
-    }
-
     @Test
     void plainHttpIsShownFieldByFieldWithTheSecret() throws Exception {
         HttpServer server = TestServers.plain(SECRET);
         int port = server.getAddress().getPort();
         Path pcap = dir.resolve("live.pcap");
         try {
-            Capture capture = new Capture("capture", "--port", String.valueOf(port), "--duration", "4s",
+            BackgroundCapture capture = new BackgroundCapture("capture", "--port", String.valueOf(port), "--duration", "4s",
                     "--write", pcap.toString(), "--color", "never");
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(
@@ -114,7 +81,7 @@ class LiveCaptureTest {
         HttpsServer server = TestServers.tls(tls, SECRET);
         int port = server.getAddress().getPort();
         try {
-            Capture capture = new Capture("capture", "--port", String.valueOf(port), "--duration", "4s",
+            BackgroundCapture capture = new BackgroundCapture("capture", "--port", String.valueOf(port), "--duration", "4s",
                     "--format", "json");
             HttpClient client = HttpClient.newBuilder().sslContext(tls.client).version(HttpClient.Version.HTTP_1_1)
                     .build();

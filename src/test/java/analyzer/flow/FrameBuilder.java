@@ -2,7 +2,7 @@ package analyzer.flow;
 
 import java.io.ByteArrayOutputStream;
 
-/** Builds link + IP + TCP frames byte by byte, for decoder tests and synthetic captures. */
+/** Builds link + IP + TCP or UDP frames byte by byte, for decoder tests and synthetic captures. */
 public final class FrameBuilder {
 
     private FrameBuilder() {
@@ -24,6 +24,27 @@ public final class FrameBuilder {
         out.write(src, 0, 4);
         out.write(dst, 0, 4);
         tcp(out, srcPort, dstPort, seq, ack, flags, payload);
+        return out.toByteArray();
+    }
+
+    /** IPv4 + UDP packet (no link header). Addresses as 4 bytes. */
+    public static byte[] ipv4Udp(byte[] src, byte[] dst, int srcPort, int dstPort, byte[] payload) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0x45);
+        out.write(0);
+        u16(out, 20 + 8 + payload.length);
+        u16(out, 0x1234);
+        u16(out, 0x4000);
+        out.write(64);
+        out.write(17);
+        u16(out, 0);
+        out.write(src, 0, 4);
+        out.write(dst, 0, 4);
+        u16(out, srcPort);
+        u16(out, dstPort);
+        u16(out, 8 + payload.length);
+        u16(out, 0); // no checksum (allowed over IPv4)
+        out.write(payload, 0, payload.length);
         return out.toByteArray();
     }
 

@@ -32,9 +32,14 @@ public final class ExternalCommand {
     }
 
     public static void require(String tool) {
+        require(tool, tool.equals("openssl") ? "version" : "--version");
+    }
+
+    /** As {@link #require(String)}, for a tool that tells its version otherwise ("dig -v"). */
+    public static void require(String tool, String versionArgument) {
         boolean present;
         try {
-            Process p = new ProcessBuilder(tool, tool.equals("openssl") ? "version" : "--version")
+            Process p = new ProcessBuilder(tool, versionArgument)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             present = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
             p.destroyForcibly();

@@ -2,13 +2,18 @@ package analyzer.flow;
 
 import analyzer.capture.PacketHandler;
 
-/** The wire side of the sniffer: frames are decoded and their TCP segments reassembled into streams. */
-public final class TcpPipeline implements PacketHandler {
+/**
+ * The wire side of the sniffer: frames are decoded, TCP segments reassembled into streams and UDP datagrams grouped
+ * into flows, both handed to listeners from the same factory and numbered in one sequence.
+ */
+public final class PacketPipeline implements PacketHandler {
 
     private static final long EXPIRY_INTERVAL_MICROS = 1_000_000L;
 
     private final PacketDecoder decoder;
     private final TcpReassembler reassembler;
+    private final UdpFlows udp;
+    private final FlowIds flowIds = new FlowIds();
     private long packets;
     private long bytes;
     private long tcpSegments;
@@ -16,9 +21,10 @@ public final class TcpPipeline implements PacketHandler {
     private long lastTimestamp;
     private long nextExpiry = Long.MIN_VALUE;
 
-    public TcpPipeline(int linkType, ConnectionListenerFactory factory, ReassemblyLimits limits) {
+    public PacketPipeline(int linkType, ConnectionListenerFactory factory, ReassemblyLimits limits) {
         this.decoder = new PacketDecoder(linkType);
-        this.reassembler = new TcpReassembler(factory, limits);
+        this.reassembler = new TcpReassembler(factory, limits, flowIds);
+        this.udp = new UdpFlows(factory, flowIds, UdpFlows.DEFAULT_MAX_FLOWS, limits.idleTimeoutMicros());
     }
 
     @Override
@@ -27,22 +33,27 @@ public final class TcpPipeline implements PacketHandler {
         bytes += originalLength;
         lastFrame = frameNumber;
         lastTimestamp = timestampMicros;
-        TcpSegment segment = decoder.decode(data, capturedLength);
-        if (segment != null) {
-            tcpSegments++;
-            reassembler.accept(segment, frameNumber, timestampMicros);
+        switch (decoder.decodeAny(data, capturedLength)) {
+            case TCP -> {
+                tcpSegments++;
+                reassembler.accept(decoder.segment(), frameNumber, timestampMicros);
+            }
+            case UDP -> udp.accept(decoder.datagram(), frameNumber, timestampMicros);
+            case OTHER -> { }
         }
         if (timestampMicros >= nextExpiry) {
             if (nextExpiry != Long.MIN_VALUE) {
                 reassembler.expireIdle(timestampMicros);
+                udp.expireIdle(timestampMicros);
             }
             nextExpiry = timestampMicros + EXPIRY_INTERVAL_MICROS;
         }
     }
 
-    /** Ends the run: every open stream is flushed and closed. */
+    /** Ends the run: every open stream and flow is flushed and closed. */
     public void finish() {
         reassembler.finish(lastFrame, lastTimestamp);
+        udp.finish(lastFrame, lastTimestamp);
     }
 
     public long packets() {
@@ -57,8 +68,13 @@ public final class TcpPipeline implements PacketHandler {
         return tcpSegments;
     }
 
+    public long udpDatagrams() {
+        return udp.datagrams();
+    }
+
+    /** TCP connections and UDP flows seen. */
     public int connections() {
-        return reassembler.connectionsSeen();
+        return flowIds.issued();
     }
 
     public long gaps() {
