@@ -65,10 +65,12 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = Main.fitted(spec, spec.commandLine().getErr());
         if (listInterfaces) {
             try {
-                Interfaces.describe().forEach(out::println);
+                PrintWriter list = Main.fitted(spec, out);
+                Interfaces.describe().forEach(list::println);
+                list.flush();
             } catch (CaptureException e) {
                 throw Errors.of(e);
             }

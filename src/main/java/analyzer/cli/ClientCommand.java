@@ -96,7 +96,7 @@ public final class ClientCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = Main.fitted(spec, spec.commandLine().getErr());
         URI target = target();
         boolean https = target.getScheme().equals("https");
         if (insecure && cacert != null) {

@@ -1,5 +1,6 @@
 package analyzer.cli;
 
+import analyzer.report.TextWidth;
 import analyzer.workshop.Demo;
 import analyzer.workshop.DemoConfig;
 import analyzer.workshop.Outcome;
@@ -100,7 +101,8 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean json = format == OutputOptions.Format.json;
-        Demo.Narration narration = json ? warningsTo(err) : new TextNarration(out, output.style());
+        TextWidth width = Main.width(spec);
+        Demo.Narration narration = json ? warningsTo(err, width) : new TextNarration(out, output.style(), width);
         DemoConfig config = DemoConfig.defaults().withStages(stages).withPreferredPort(port).withRecordDir(record)
                 .withWire(!noCapture);
         Scoreboard board;
@@ -113,20 +115,21 @@ public final class DemoCommand implements Callable<Integer> {
             out.println(board.renderJson());
         } else {
             out.println();
-            out.println(output.style().bold("Scoreboard") + "  (from the attacker's side: SUCCEEDED is bad news)");
-            out.print(board.renderText(output.style()));
+            out.println(width.fit(output.style().bold("Scoreboard") + "  (from the attacker's side: SUCCEEDED is bad"
+                    + " news)", 2));
+            out.print(board.renderText(output.style(), width));
         }
         out.flush();
         return board.contains(Outcome.UNAVAILABLE) ? ExitCodes.CHECK_FAILED : ExitCodes.OK;
     }
 
-    private static Demo.Narration warningsTo(PrintWriter err) {
+    private static Demo.Narration warningsTo(PrintWriter err, TextWidth width) {
         return new Demo.Narration() {
             @Override
             public void warning(String message, String hint) {
-                err.println("analyzer: " + message);
+                err.println(width.fit("analyzer: " + message, 2));
                 if (hint != null) {
-                    err.println("  " + hint);
+                    err.println(width.fit("  " + hint, 4));
                 }
                 err.flush();
             }

@@ -1,5 +1,7 @@
 package analyzer.cli;
 
+import analyzer.report.FittingWriter;
+import analyzer.report.TextWidth;
 import analyzer.report.Utf8Output;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -42,8 +44,31 @@ public final class Main implements Runnable {
             description = "Print stack traces of errors (for bug reports).")
     boolean verbose;
 
+    @Option(names = "--width", scope = CommandLine.ScopeType.INHERIT, paramLabel = "COLUMNS",
+            description = "Fit text output into this many columns (default: the terminal's width, else $COLUMNS;"
+                    + " 0 never wraps).")
+    Integer width;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Widest help is drawn when the width is unlimited: a pipe gets each paragraph on one line. */
+    private static final int UNWRAPPED_HELP = 1000;
+    private static final int MIN_WIDTH = 20;
+    /** picocli draws no help narrower than this. */
+    private static final int NARROWEST_HELP = 55;
+
+    /** The width text output of this run must fit: --width, else the terminal's, else $COLUMNS, else unlimited. */
+    static TextWidth width(CommandLine.Model.CommandSpec spec) {
+        Object root = spec.root().userObject();
+        if (root instanceof Main main && main.width != null) {
+            if (main.width != 0 && main.width < MIN_WIDTH) {
+                throw new UserError("--width must be 0 (never wrap) or at least " + MIN_WIDTH + ", not " + main.width);
+            }
+            return TextWidth.of(main.width);
+        }
+        return TextWidth.ofStandardOutput();
+    }
 
     @Override
     public void run() {
@@ -132,10 +157,54 @@ public final class Main implements Runnable {
             }
         }
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        cli.setUsageHelpAutoWidth(true);
+        TextWidth helpWidth = requestedWidth(args);
+        cli.setUsageHelpAutoWidth(false);
+        cli.setUsageHelpWidth(helpWidth.limited() ? Math.max(NARROWEST_HELP, helpWidth.columns()) : UNWRAPPED_HELP);
         cli.setExecutionExceptionHandler(Main::handleExecutionException);
         cli.setParameterExceptionHandler(Main::handleParameterException);
         return cli;
+    }
+
+    /** {@code writer}, fitting its lines to the width of this run (see {@link FittingWriter}). */
+    static PrintWriter fitted(CommandLine.Model.CommandSpec spec, PrintWriter writer) {
+        TextWidth width = width(spec);
+        return width.limited() ? new PrintWriter(new FittingWriter(writer, width)) : writer;
+    }
+
+    /**
+     * Commands for the reader to type next, one per line under "Next:", each fitted with a shell's line
+     * continuation; a line starting with '#' is a comment. Each command starts with how this tool was started.
+     */
+    static void next(CommandLine.Model.CommandSpec spec, PrintWriter out, String... lines) {
+        TextWidth width = width(spec);
+        String continuation = System.getProperty("os.name", "").startsWith("Windows") ? " ^" : " \\";
+        out.println();
+        out.println("Next:");
+        for (String line : lines) {
+            String shown = line.startsWith("analyzer ") ? Invocation.command() + line.substring("analyzer".length())
+                    : line;
+            out.println(line.startsWith("#") ? width.fit("  " + shown, 4) : width.fitCommand("  " + shown, continuation));
+        }
+        out.flush();
+    }
+
+    /**
+     * The width for help, read before picocli parses anything (it draws help while parsing): a --width among the
+     * arguments, else what the terminal says.
+     */
+    private static TextWidth requestedWidth(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String value = args[i].startsWith("--width=") ? args[i].substring("--width=".length())
+                    : args[i].equals("--width") && i + 1 < args.length ? args[i + 1] : null;
+            if (value != null) {
+                try {
+                    return TextWidth.of(Integer.parseInt(value.trim()));
+                } catch (NumberFormatException e) {
+                    break; // picocli reports it when it parses the option
+                }
+            }
+        }
+        return TextWidth.ofStandardOutput();
     }
 
     private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
@@ -151,9 +220,10 @@ public final class Main implements Runnable {
         boolean verbose = parsed.hasMatchedOption("--verbose")
                 || (parsed.subcommand() != null && anyVerbose(parsed));
         if (ex instanceof UserError ue) {
-            err.println("analyzer: " + ue.getMessage());
+            TextWidth width = errorWidth(cmd);
+            err.println(width.fitAll("analyzer: " + ue.getMessage(), 2));
             if (ue.hint() != null) {
-                err.println("  " + ue.hint());
+                err.println(width.fitAll("  " + ue.hint(), 4));
             }
             if (verbose) {
                 ex.printStackTrace(err);
@@ -167,6 +237,14 @@ public final class Main implements Runnable {
         }
         err.flush();
         return 70;
+    }
+
+    private static TextWidth errorWidth(CommandLine cmd) {
+        try {
+            return width(cmd.getCommandSpec());
+        } catch (UserError e) {
+            return TextWidth.ofStandardOutput();
+        }
     }
 
     private static boolean anyVerbose(CommandLine.ParseResult parsed) {

@@ -1,6 +1,9 @@
 package analyzer.cli;
 
+import analyzer.report.TextWidth;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** How events are shown: shared by capture, read and proxy. */
 public final class OutputOptions {
@@ -23,6 +26,14 @@ public final class OutputOptions {
             description = "Colour the text output: auto = only on a terminal and when NO_COLOR is unset"
                     + " (default: ${DEFAULT-VALUE}).")
     public String color = "auto";
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    /** The width text output must fit (the global --width, the terminal's, $COLUMNS, or unlimited). */
+    public TextWidth width() {
+        return mixee == null ? TextWidth.ofStandardOutput() : Main.width(mixee);
+    }
 
     public void validate() {
         if (maxBody < 0) {

@@ -50,8 +50,8 @@ public final class PkiCaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = Main.fitted(spec, spec.commandLine().getOut());
+        PrintWriter err = Main.fitted(spec, spec.commandLine().getErr());
         Path keyFile = PkiFiles.in(out, PkiFiles.CA_KEY);
         Path certificateFile = PkiFiles.in(out, PkiFiles.CA_CERTIFICATE);
         var name = subject.withCommonName(commonName);
@@ -70,16 +70,14 @@ public final class PkiCaCommand implements Callable<Integer> {
                     PkiFiles.when(summary.notAfter()));
             PkiFiles.wrote(stdout, keyFile, PkiFiles.keyDescription(passphrase) + " — keep it secret");
             PkiFiles.wrote(stdout, certificateFile, "CA certificate — give it to the clients that should trust it");
-            stdout.println();
-            stdout.println("Next:");
             String caDir = out.normalize().toString().isEmpty() ? "." : out.normalize().toString();
-            stdout.println("  analyzer pki server-cert --ca-dir " + caDir
-                    + "       # a certificate for localhost, signed by this CA");
-            stdout.println("  analyzer server --tls --cert " + PkiFiles.SERVER_CERTIFICATE + " --key "
-                    + PkiFiles.SERVER_KEY);
-            stdout.println("  analyzer client --cacert " + certificateFile + " https://localhost:5683/");
-            stdout.println("  curl --cacert " + certificateFile + " https://localhost:5683/");
-            stdout.flush();
+            Main.next(spec, stdout,
+                    "# a certificate for localhost, signed by this CA; then the server that presents it:",
+                    "analyzer pki server-cert --ca-dir " + caDir,
+                    "analyzer server --tls --cert " + PkiFiles.SERVER_CERTIFICATE + " --key " + PkiFiles.SERVER_KEY,
+                    "# clients that trust this CA alone:",
+                    "analyzer client --cacert " + certificateFile + " https://localhost:5683/",
+                    "curl --cacert " + certificateFile + " https://localhost:5683/");
             return ExitCodes.OK;
         } catch (PkiException e) {
             throw PkiFiles.error(e);

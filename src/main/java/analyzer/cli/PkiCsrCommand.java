@@ -48,8 +48,8 @@ public final class PkiCsrCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = Main.fitted(spec, spec.commandLine().getOut());
+        PrintWriter err = Main.fitted(spec, spec.commandLine().getErr());
         var name = server.subjectName();
         List<String> names = server.subjectAltNames();
         PkiFiles.refuseExisting(force, keyOut, csrOut);
@@ -65,11 +65,8 @@ public final class PkiCsrCommand implements Callable<Integer> {
                     names.isEmpty() ? "none" : String.join(", ", names));
             PkiFiles.wrote(stdout, keyOut, PkiFiles.keyDescription(passphrase));
             PkiFiles.wrote(stdout, csrOut, "certificate signing request — the CA signs it");
-            stdout.println();
-            stdout.println("Next:");
-            stdout.println("  analyzer pki sign --csr " + csrOut + " --ca-cert " + PkiFiles.CA_CERTIFICATE
+            Main.next(spec, stdout, "analyzer pki sign --csr " + csrOut + " --ca-cert " + PkiFiles.CA_CERTIFICATE
                     + " --ca-key " + PkiFiles.CA_KEY + " --out " + PkiFiles.SERVER_CERTIFICATE);
-            stdout.flush();
             return ExitCodes.OK;
         } catch (PkiException e) {
             throw PkiFiles.error(e);

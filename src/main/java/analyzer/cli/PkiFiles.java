@@ -85,7 +85,7 @@ final class PkiFiles {
     }
 
     static void wrote(PrintWriter out, Path file, String what) {
-        out.printf("  wrote  %-28s %s%n", file, what);
+        out.printf("  wrote  %-28s  %s%n", file, what);
     }
 
     static String keyDescription(char[] passphrase) {

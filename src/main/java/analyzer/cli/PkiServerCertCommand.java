@@ -57,8 +57,8 @@ public final class PkiServerCertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = Main.fitted(spec, spec.commandLine().getOut());
+        PrintWriter err = Main.fitted(spec, spec.commandLine().getErr());
         Duration days = validity.validity();
         var name = server.subjectName();
         List<String> names = server.subjectAltNames();
@@ -80,12 +80,9 @@ public final class PkiServerCertCommand implements Callable<Integer> {
             PkiFiles.wrote(stdout, keyFile, PkiFiles.keyDescription(passphrase));
             PkiFiles.wrote(stdout, csrFile, "certificate signing request (kept for the record)");
             PkiFiles.wrote(stdout, certificateFile, "server certificate, signed by " + ca.certificateFile(caDirectory));
-            stdout.println();
-            stdout.println("Next:");
-            stdout.println("  analyzer server --tls --cert " + certificateFile + " --key " + keyFile
-                    + (passphrase == null ? "" : " --key-passphrase-file FILE"));
-            stdout.println("  curl --cacert " + ca.certificateFile(caDirectory) + " https://localhost:5683/");
-            stdout.flush();
+            Main.next(spec, stdout, "analyzer server --tls --cert " + certificateFile + " --key " + keyFile
+                    + (passphrase == null ? "" : " --key-passphrase-file FILE"),
+                    "curl --cacert " + ca.certificateFile(caDirectory) + " https://localhost:5683/");
             return ExitCodes.OK;
         } catch (PkiException e) {
             throw PkiFiles.error(e);

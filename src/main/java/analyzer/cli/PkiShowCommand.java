@@ -41,7 +41,8 @@ public final class PkiShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = format == OutputOptions.Format.json ? spec.commandLine().getOut()
+                : Main.fitted(spec, spec.commandLine().getOut());
         Style style = Style.forTerminal();
         try {
             switch (Pem.kindOf(file)) {

@@ -47,7 +47,7 @@ public final class PkiSignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stdout = Main.fitted(spec, spec.commandLine().getOut());
         Duration days = validity.validity();
         PkiFiles.refuseExisting(force, out);
         try {
@@ -55,13 +55,10 @@ public final class PkiSignCommand implements Callable<Integer> {
             CertificateAuthority authority = ca.load(Path.of(""));
             X509Certificate certificate = authority.sign(request, days);
             Pem.writeCertificates(out, force, certificate);
-            reportSigned(stdout, spec.commandLine().getErr(), certificate, days);
+            reportSigned(stdout, Main.fitted(spec, spec.commandLine().getErr()), certificate, days);
             PkiFiles.wrote(stdout, out, "server certificate, signed by " + ca.certificateFile(Path.of("")));
-            stdout.println();
-            stdout.println("Next:");
-            stdout.println("  openssl verify -CAfile " + ca.certificateFile(Path.of("")) + " " + out);
-            stdout.println("  analyzer server --tls --cert " + out + " --key " + PkiFiles.SERVER_KEY);
-            stdout.flush();
+            Main.next(spec, stdout, "openssl verify -CAfile " + ca.certificateFile(Path.of("")) + " " + out,
+                    "analyzer server --tls --cert " + out + " --key " + PkiFiles.SERVER_KEY);
             return ExitCodes.OK;
         } catch (PkiException e) {
             throw PkiFiles.error(e);

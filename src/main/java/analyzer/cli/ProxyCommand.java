@@ -147,11 +147,11 @@ public final class ProxyCommand implements Callable<Integer> {
     public Integer call() {
         output.validate();
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = Main.fitted(spec, spec.commandLine().getErr());
         ProxyConfig config = config(err);
         Tally tally = new Tally();
         ProxyListener printer = output.format == OutputOptions.Format.json ? new ProxyJsonPrinter(out)
-                : new ProxyTextPrinter(out, output.style(), output.hex, brief);
+                : new ProxyTextPrinter(out, output.style(), output.hex, brief, output.width());
         CountDownLatch stop = new CountDownLatch(1);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "proxy-output");

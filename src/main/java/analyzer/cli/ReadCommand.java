@@ -38,7 +38,7 @@ public final class ReadCommand implements Callable<Integer> {
     public Integer call() {
         output.validate();
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = Main.fitted(spec, spec.commandLine().getErr());
         try (FilePacketSource source = FilePacketSource.open(file)) {
             SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers, null);
             CaptureException failure = null;

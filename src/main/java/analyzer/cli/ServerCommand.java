@@ -102,8 +102,8 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = Main.fitted(spec, spec.commandLine().getOut());
+        PrintWriter err = Main.fitted(spec, spec.commandLine().getErr());
         SecretServerConfig config = config();
         AtomicLong served = new AtomicLong();
         SecretServer server = start(config, new RequestLog(err, quiet, served));

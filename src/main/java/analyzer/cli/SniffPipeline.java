@@ -14,6 +14,7 @@ import analyzer.report.JsonPrinter;
 import analyzer.report.PayloadHexDumper;
 import analyzer.report.Style;
 import analyzer.report.TextPrinter;
+import analyzer.report.TextWidth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -29,6 +30,9 @@ final class SniffPipeline {
     private final PacketPipeline wire;
     private final PacketHandler handler;
     private final Writer out;
+    /** --layers lines continue under the first field, after the layer's name. */
+    private static final int LAYER_HANG = 14;
+    private final TextWidth width;
 
     /**
      * @param extraSink  also receives every event (a verdict, a test), or null
@@ -48,9 +52,11 @@ final class SniffPipeline {
                     + " SLL2, BSD loopback, raw IPv4/IPv6)");
         }
         this.out = out;
+        this.width = options.width();
         Style style = options.style();
         EventSink printer = !print ? event -> { }
-                : options.format == OutputOptions.Format.json ? new JsonPrinter(out) : new TextPrinter(out, style, options.hex);
+                : options.format == OutputOptions.Format.json ? new JsonPrinter(out) : new TextPrinter(out, style, options.hex,
+                        options.width());
         EventSink sink = extraSink == null ? printer : tee(printer, extraSink);
         this.counter = new EventCounter(sink);
         ConnectionListenerFactory listeners = wrap.apply(new Dissector(counter,
@@ -90,7 +96,7 @@ final class SniffPipeline {
         sb.append("frame ").append(frame).append("  ").append(origLen).append(" bytes on wire, ")
                 .append(caplen).append(" captured\n");
         for (String line : LayerView.describe(linkType, data, caplen)) {
-            sb.append("    ").append(line).append('\n');
+            sb.append(width.fit("    " + line, LAYER_HANG)).append('\n');
         }
         try {
             out.append(sb);

@@ -2,9 +2,14 @@ package analyzer.report;
 
 import analyzer.dissect.Event;
 import analyzer.dissect.HttpBody;
+import analyzer.dissect.HttpMalformed;
 import analyzer.dissect.HttpRequestSeen;
 import analyzer.dissect.HttpResponseSeen;
+import analyzer.dissect.RawDataSeen;
+import analyzer.dissect.StreamGap;
+import analyzer.dissect.TlsRecordSeen;
 import analyzer.flow.Direction;
+import analyzer.flow.Flow;
 import analyzer.proxy.ForgeryAccepted;
 import analyzer.proxy.ForgeryRejected;
 import analyzer.proxy.ProxyListener;
@@ -15,12 +20,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * What the proxy did, for people: each relayed message in full as {@code capture} shows it ("seen by proxy"),
  * and one plain line per verdict: {@code EAVESDROP  GET /  ← 200 "fluffy tail"}, {@code TAMPERED …},
- * {@code ATTACK FAILED …}. With {@code brief}, HTTP messages are shown by their EAVESDROP line only.
- * Thread-safe: the proxy reports from several I/O threads.
+ * {@code ATTACK FAILED …}. With {@code brief}, one line per exchange (its EAVESDROP line) or per TLS connection
+ * (what its handshake settled, or the alert that ended it), never one per record. Lines wider than the terminal
+ * continue under the label column. Thread-safe: the proxy reports from several I/O threads.
  */
 public final class ProxyTextPrinter implements ProxyListener {
 
@@ -31,22 +41,33 @@ public final class ProxyTextPrinter implements ProxyListener {
     private final Style style;
     private final TextPrinter events;
     private final boolean brief;
+    private final TextWidth width;
+    private final TlsConnectionSummary tlsConnections = new TlsConnectionSummary();
     private final Utf8Text sb = new Utf8Text(256);
 
     public ProxyTextPrinter(Writer out, Style style, boolean hex, boolean brief) {
+        this(out, style, hex, brief, TextWidth.UNLIMITED);
+    }
+
+    public ProxyTextPrinter(Writer out, Style style, boolean hex, boolean brief, TextWidth width) {
         this.out = out;
         this.style = style;
-        this.events = new TextPrinter(out, style, hex);
+        this.events = new TextPrinter(out, style, hex, width);
         this.brief = brief;
+        this.width = width;
     }
 
     @Override
     public synchronized void seen(Event event) {
-        boolean http = event instanceof HttpRequestSeen || event instanceof HttpResponseSeen;
-        if (!brief || !http) {
+        sb.clear();
+        if (brief && !(event instanceof HttpRequestSeen || event instanceof HttpResponseSeen)) {
+            briefLine(event);
+            write();
+            return;
+        }
+        if (!brief) {
             events.accept(event);
         }
-        sb.clear();
         if (event instanceof HttpResponseSeen r) {
             label("EAVESDROP", style.yellow("EAVESDROP"));
             String exchange = r.requestMethod() == null ? "(unpaired)" : r.requestMethod() + " " + r.requestUri();
@@ -62,6 +83,38 @@ public final class ProxyTextPrinter implements ProxyListener {
         }
         write();
     }
+
+    /** Brief output for what is not an HTTP exchange: a TLS connection's line, a gap, data of no known protocol. */
+    private void briefLine(Event event) {
+        if (event instanceof TlsRecordSeen r) {
+            String line = tlsConnections.lineFor(r);
+            if (line != null) {
+                boolean rejected = r.alert() != null;
+                label("TLS", rejected ? style.yellow("TLS") : style.green("TLS"))
+                        .append(r.flow().client().toString()).append(" → ").append(r.flow().server().toString())
+                        .append("  ").append(line);
+                flowTag(r.flow().id());
+            }
+        } else if (event instanceof StreamGap g) {
+            label("GAP", style.yellow("GAP")).append(g.missingBytes()).append(" bytes missing; reassembly skipped ahead");
+            flowTag(g.flow().id());
+        } else if (event instanceof HttpMalformed m) {
+            label("HTTP MALFORMED", style.red("HTTP MALFORMED")).append(m.reason());
+            flowTag(m.flow().id());
+        } else if (event instanceof RawDataSeen d && rawFlowsTold.add(d.flow())) {
+            label("DATA", "DATA").append(d.flow().client().toString()).append(" → ").append(d.flow().server().toString())
+                    .append("  neither HTTP nor TLS, ").append(d.length()).append(" bytes first");
+            flowTag(d.flow().id());
+        }
+    }
+
+    /** Flows whose first undissectable data was told, the most recent ones. */
+    private final Set<Flow> rawFlowsTold = Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Flow, Boolean> eldest) {
+            return size() > 4096;
+        }
+    });
 
     private void leaks(String exchange, java.util.List<Leaks.Leak> leaks, int flow) {
         for (Leaks.Leak leak : leaks) {
@@ -201,6 +254,11 @@ public final class ProxyTextPrinter implements ProxyListener {
             return;
         }
         sb.append('\n');
+        if (width.limited()) {
+            String fitted = width.fitAll(sb.toString(), LABEL + 1);
+            sb.clear();
+            sb.append(fitted);
+        }
         try {
             sb.writeTo(out);
         } catch (IOException e) {

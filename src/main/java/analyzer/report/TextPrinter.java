@@ -31,18 +31,32 @@ public final class TextPrinter implements EventSink {
     private static final String INDENT = "    ";
     private static final int HEADER_COLUMN = 74;
 
+    /** Where the frame numbers end on a terminal wide enough: the first line of a block reads as a table row. */
+    private static final int HEADER_RIGHT_EDGE = 80;
+    private static final String BODY_BAR = INDENT + "│ ";
+
     private final Writer out;
     private final Style style;
     private final boolean hexBodies;
+    private final TextWidth width;
     private final Utf8Text sb = new Utf8Text(1024);
 
     /**
      * @param hexBodies also dump bodies as hex/ASCII (--hex)
      */
     public TextPrinter(Writer out, Style style, boolean hexBodies) {
+        this(out, style, hexBodies, TextWidth.UNLIMITED);
+    }
+
+    /**
+     * @param width lines longer than this are wrapped under their own indent (the header value column, the body's
+     *              bar); {@link TextWidth#UNLIMITED} prints them as they are
+     */
+    public TextPrinter(Writer out, Style style, boolean hexBodies, TextWidth width) {
         this.out = out;
         this.style = style;
         this.hexBodies = hexBodies;
+        this.width = width;
     }
 
     @Override
@@ -124,12 +138,14 @@ public final class TextPrinter implements EventSink {
     /** Credentials and session tokens are what a thief takes first: say so under the message. */
     private void leaks(List<Leaks.Leak> leaks) {
         for (Leaks.Leak leak : leaks) {
+            int line = sb.length();
             sb.append(INDENT).append(style.red("⚠ " + leak.kind().label() + " in clear: " + leak.detail())).append('\n');
+            fitLine(line, INDENT.length() + 2);
         }
     }
 
     private void headersAndBody(List<HttpHeader> headers, HttpBody body) {
-        int width = 0;
+        int width = 0; // of the name column
         for (HttpHeader h : headers) {
             width = Math.max(width, h.name().length());
         }
@@ -145,6 +161,7 @@ public final class TextPrinter implements EventSink {
             sb.append(INDENT).append(style.cyan(h.name()));
             sb.spaces(width - h.name().length());
             sb.append(h.value()).append('\n');
+            fitLine(start, INDENT.length() + width);
             shownHeader[slot] = h;
             shownHeaderWidth[slot] = width;
             shownHeaderLine[slot] = sb.copyFrom(start);
@@ -175,14 +192,16 @@ public final class TextPrinter implements EventSink {
                 int newline = text.indexOf('\n', start);
                 int end = newline < 0 ? text.length() : newline;
                 int cut = end > start && text.charAt(end - 1) == '\r' ? end - 1 : end;
-                sb.append(INDENT).append("│ ").append(text, start, cut).append('\n');
+                int line = sb.length();
+                sb.append(BODY_BAR).append(text, start, cut).append('\n');
+                fitLine(line, BODY_BAR);
                 if (newline < 0) {
                     break;
                 }
                 start = newline + 1;
             }
         } else {
-            HexDump.append(sb, INDENT + "│ ", shown, 0, shown.length);
+            HexDump.append(sb, BODY_BAR, shown, 0, shown.length);
         }
         if (hexBodies && body.text()) {
             HexDump.append(sb, INDENT + "  ", shown, 0, shown.length);
@@ -223,7 +242,8 @@ public final class TextPrinter implements EventSink {
         header(t, line.toString());
     }
 
-    private static String alertMeaning(TlsRecordSeen t) {
+    /** What an alert means for the story ("the client rejected the server's certificate"), or null. */
+    static String alertMeaning(TlsRecordSeen t) {
         int d = t.alert().description();
         boolean certificateProblem = d == 42 || d == 43 || d == 44 || d == 45 || d == 46 || d == 48;
         if (certificateProblem) {
@@ -399,10 +419,62 @@ public final class TextPrinter implements EventSink {
     private void headerEnd(Event e, int start) {
         Frames frames = e.frames();
         String where = frames.isEmpty() ? "seen by proxy" : (frames.size() == 1 ? "frame " : "frames ") + frames;
+        if (width.limited()) {
+            fittedHeaderEnd(start, where);
+            return;
+        }
         int visible = sb.width(start, style.enabled());
         sb.append("  ");
         sb.spaces(HEADER_COLUMN - visible - 2);
         sb.append(style.dim(where)).append('\n');
+    }
+
+    /**
+     * On a terminal: where the message was seen, flush right (at column 80, or the terminal's edge when narrower),
+     * after a description wrapped under the block's indent when the line would not hold both.
+     */
+    private void fittedHeaderEnd(int start, String where) {
+        String description = sb.toString(start);
+        int right = Math.min(width.columns(), HEADER_RIGHT_EDGE);
+        int visible = TextWidth.displayWidth(description);
+        if (visible + 2 + where.length() <= right) {
+            sb.spaces(right - visible - where.length());
+        } else if (visible + 2 + where.length() <= width.columns()) {
+            sb.spaces(2);
+        } else {
+            String wrapped = width.fit(description, INDENT.length());
+            sb.truncate(start);
+            sb.append(wrapped);
+            int last = TextWidth.displayWidth(wrapped.substring(wrapped.lastIndexOf('\n') + 1));
+            if (last + 2 + where.length() > right) {
+                sb.append('\n');
+                last = 0;
+            }
+            sb.spaces(Math.max(right - last - where.length(), last == 0 ? 0 : 2));
+        }
+        sb.append(style.dim(where)).append('\n');
+    }
+
+    /** Wraps the line just appended from {@code start} (ending in a newline) when it is wider than the terminal. */
+    private void fitLine(int start, int hang) {
+        if (width.limited() && sb.length() - start - 1 > width.columns()) {
+            refit(start, " ".repeat(hang));
+        }
+    }
+
+    private void fitLine(int start, String continuation) {
+        if (width.limited() && sb.length() - start - 1 > width.columns()) {
+            refit(start, continuation);
+        }
+    }
+
+    private void refit(int start, String continuation) {
+        String line = sb.toString(start);
+        line = line.substring(0, line.length() - 1);
+        if (!width.fits(line)) {
+            sb.truncate(start);
+            sb.append(width.fit(line, continuation)).append('\n');
+        }
     }
 
     /**

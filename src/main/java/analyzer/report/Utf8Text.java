@@ -30,6 +30,11 @@ final class Utf8Text {
         len = 0;
     }
 
+    /** Drops everything from byte {@code length} on. */
+    void truncate(int length) {
+        len = Math.min(len, Math.max(0, length));
+    }
+
     Utf8Text append(String s) {
         return append(s, 0, s.length());
     }
@@ -150,6 +155,11 @@ final class Utf8Text {
     @Override
     public String toString() {
         return new String(buf, 0, len, StandardCharsets.UTF_8);
+    }
+
+    /** The text from byte {@code from} to the end. */
+    String toString(int from) {
+        return new String(buf, from, len - from, StandardCharsets.UTF_8);
     }
 
     private void ensure(int more) {

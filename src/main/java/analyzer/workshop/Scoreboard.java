@@ -2,6 +2,7 @@ package analyzer.workshop;
 
 import analyzer.report.JsonWriter;
 import analyzer.report.Style;
+import analyzer.report.TextWidth;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -15,6 +16,9 @@ public final class Scoreboard {
 
     private static final int LABEL_WIDTH = 16;
     private static final int CELL_WIDTH = 24;
+    /** Stacked: attacks indented under their stage, outcomes in a column as wide as the longest ("SUCCEEDED"). */
+    private static final int STACK_INDENT = 2;
+    private static final int OUTCOME_WIDTH = 11;
 
     private final List<Stage> stages = new ArrayList<>();
     private final Map<Stage, Map<Attack, AttackResult>> cells = new EnumMap<>(Stage.class);
@@ -40,8 +44,25 @@ public final class Scoreboard {
         return List.copyOf(stages);
     }
 
-    /** The table for people: outcome on the first line of a row, the evidence wrapped beneath it. */
+    /** The table for people, as wide as it needs to be (a file, a pipe, a wide terminal). */
     public String renderText(Style style) {
+        return renderText(style, TextWidth.UNLIMITED);
+    }
+
+    /**
+     * The scoreboard for people, fitted to {@code width}: a table with one column per stage when it fits (outcome on
+     * the first line of a row, the evidence wrapped beneath it), else the stages stacked, one block each.
+     */
+    public String renderText(Style style, TextWidth width) {
+        return width.columns() >= tableWidth() ? table(style) : stacked(style, width);
+    }
+
+    /** Columns the table takes: the label, then a cell per stage (the last one's trailing room is not printed). */
+    int tableWidth() {
+        return LABEL_WIDTH + CELL_WIDTH * stages.size();
+    }
+
+    private String table(Style style) {
         StringBuilder sb = new StringBuilder();
         sb.append(pad("", LABEL_WIDTH));
         for (Stage stage : stages) {
@@ -57,7 +78,7 @@ public final class Scoreboard {
                 List<String> lines = new ArrayList<>();
                 lines.add(r == null ? "" : r.outcome().label());
                 if (r != null) {
-                    lines.addAll(wrap(r.evidence(), CELL_WIDTH - 2));
+                    lines.addAll(TextWidth.fill(r.evidence(), CELL_WIDTH - 2));
                 }
                 columns.add(lines);
                 height = Math.max(height, lines.size());
@@ -69,10 +90,34 @@ public final class Scoreboard {
                     String text = line < lines.size() ? lines.get(line) : "";
                     String shown = line == 0 ? colour(style, result(stages.get(c), attack), text)
                             : style.dim(text);
-                    row.append(shown).append(" ".repeat(Math.max(1, CELL_WIDTH - text.length())));
+                    row.append(shown).append(" ".repeat(Math.max(1, CELL_WIDTH - TextWidth.displayWidth(text))));
                 }
                 trimEnd(row);
                 sb.append(row).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * One block per stage, for a projector or a laptop at 80 columns: the stage's title, then a line per attack —
+     * its outcome and the evidence, wrapped under the evidence column.
+     */
+    private String stacked(Style style, TextWidth width) {
+        StringBuilder sb = new StringBuilder();
+        int evidenceColumn = STACK_INDENT + LABEL_WIDTH + OUTCOME_WIDTH;
+        for (Stage stage : stages) {
+            sb.append(style.bold(stage.title())).append('\n');
+            for (Attack attack : Attack.values()) {
+                AttackResult r = result(stage, attack);
+                if (r == null) {
+                    continue;
+                }
+                String outcome = r.outcome().label();
+                StringBuilder line = new StringBuilder(" ".repeat(STACK_INDENT)).append(pad(attack.label(), LABEL_WIDTH))
+                        .append(colour(style, r, outcome)).append(" ".repeat(Math.max(1, OUTCOME_WIDTH - outcome.length())))
+                        .append(style.dim(r.evidence()));
+                sb.append(width.fit(line.toString(), evidenceColumn)).append('\n');
             }
         }
         return sb.toString();
@@ -111,28 +156,6 @@ public final class Scoreboard {
             case DETECTED -> style.yellow(text);
             default -> style.dim(text);
         };
-    }
-
-    static List<String> wrap(String text, int width) {
-        List<String> lines = new ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        for (String word : text.split(" ")) {
-            if (word.isEmpty()) {
-                continue;
-            }
-            if (word.length() > width) {
-                word = word.substring(0, width - 1) + "…";
-            }
-            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
-                lines.add(line.toString());
-                line.setLength(0);
-            }
-            line.append(line.length() > 0 ? " " : "").append(word);
-        }
-        if (line.length() > 0) {
-            lines.add(line.toString());
-        }
-        return lines;
     }
 
     private static String pad(String s, int width) {

@@ -1,6 +1,7 @@
 package analyzer.workshop;
 
 import analyzer.report.Style;
+import analyzer.report.TextWidth;
 import java.io.PrintWriter;
 import java.util.Map;
 
@@ -12,50 +13,59 @@ public final class TextNarration implements Demo.Narration {
 
     private final PrintWriter out;
     private final Style style;
+    private final TextWidth width;
     private boolean titled;
 
     public TextNarration(PrintWriter out, Style style) {
+        this(out, style, TextWidth.UNLIMITED);
+    }
+
+    /** @param width lines wider than this continue under their text column */
+    public TextNarration(PrintWriter out, Style style, TextWidth width) {
         this.out = out;
         this.style = style;
+        this.width = width;
     }
 
     /** The title, once, before whatever is told first (a warning about the port can come before the setup). */
     private void title() {
         if (!titled) {
             titled = true;
-            out.println(style.bold("analyzer demo") + " — the Secret Squirrels' secret, attacked on loopback");
+            out.println(width.fit(style.bold("analyzer demo") + " — the Secret Squirrels' secret, attacked on loopback",
+                    2));
         }
     }
 
     @Override
     public void setup(String what, String detail) {
         title();
-        out.println("  " + pad(what, 15) + detail);
+        out.println(width.fit("  " + pad(what, 15) + detail, 17));
         out.flush();
     }
 
     @Override
     public void stage(Stage stage, int number, int count) {
         String title = "━━ Stage " + number + "/" + count + " · " + stage.title() + " ";
+        int rule = Math.min(RULE_WIDTH, width.columns());
         out.println();
-        out.println(style.bold(title + "━".repeat(Math.max(3, RULE_WIDTH - title.length()))));
+        out.println(style.bold(title + "━".repeat(Math.max(0, rule - title.length()))));
         out.flush();
     }
 
     @Override
     public void line(String who, String what) {
         String label = pad(who, WHO_WIDTH);
-        out.println("  " + (who.equals("victim") ? style.cyan(label) : who.equals("proxy") || who.equals("attacker")
-                ? style.yellow(label) : style.dim(label)) + what);
+        out.println(width.fit("  " + (who.equals("victim") ? style.cyan(label) : who.equals("proxy")
+                || who.equals("attacker") ? style.yellow(label) : style.dim(label)) + what, 2 + WHO_WIDTH));
         out.flush();
     }
 
     @Override
     public void warning(String message, String hint) {
         title();
-        out.println(style.yellow("  ⚠ " + message));
+        out.println(width.fit(style.yellow("  ⚠ " + message), 4));
         if (hint != null) {
-            out.println("    " + hint);
+            out.println(width.fit("    " + hint, 4));
         }
         out.flush();
     }
@@ -69,7 +79,7 @@ public final class TextNarration implements Demo.Narration {
                     .append(outcome(e.getValue().outcome()));
             first = false;
         }
-        out.println(sb);
+        out.println(width.fit(sb.toString(), 4));
         out.flush();
     }
 

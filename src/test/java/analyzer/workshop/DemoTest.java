@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analyzer.cli.CommandRun;
+import analyzer.cli.EightyColumnsTest;
+import analyzer.report.Style;
+import analyzer.report.TextWidth;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,23 +29,42 @@ class DemoTest {
     @TempDir
     Path dir;
 
-    /** Records everything the demo tells, to check the story as well as the table. */
+    /**
+     * Records everything the demo tells, to check the story as well as the table, and tells it as the terminal would
+     * at 80 columns.
+     */
     static final class Transcript implements Demo.Narration {
         final List<String> lines = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
+        final StringWriter at80 = new StringWriter();
+        final TextNarration terminal = new TextNarration(new PrintWriter(at80), Style.COLOR,
+                TextWidth.of(EightyColumnsTest.COLUMNS));
+
+        @Override
+        public synchronized void setup(String what, String detail) {
+            terminal.setup(what, detail);
+        }
+
+        @Override
+        public synchronized void stage(Stage stage, int number, int count) {
+            terminal.stage(stage, number, count);
+        }
 
         @Override
         public synchronized void line(String who, String what) {
             lines.add(who + ": " + what);
+            terminal.line(who, what);
         }
 
         @Override
         public synchronized void warning(String message, String hint) {
             warnings.add(message);
+            terminal.warning(message, hint);
         }
 
         @Override
-        public void stageDone(Stage stage, Map<Attack, AttackResult> results) {
+        public synchronized void stageDone(Stage stage, Map<Attack, AttackResult> results) {
+            terminal.stageDone(stage, results);
         }
 
         synchronized boolean said(String who, String fragment) {
@@ -62,6 +86,12 @@ class DemoTest {
             assertTrue(wire, "CI must capture the wire: " + story.warnings);
         }
         String transcript = String.join("\n", story.lines);
+        // On a projector: the story and the scoreboard (its stages stacked) within 80 columns.
+        EightyColumnsTest.assertFits("the demo's story", story.at80.toString(), EightyColumnsTest.COLUMNS);
+        String stacked = board.renderText(Style.COLOR, TextWidth.of(EightyColumnsTest.COLUMNS));
+        EightyColumnsTest.assertFits("the scoreboard", stacked, EightyColumnsTest.COLUMNS);
+        assertTrue(board.renderText(Style.PLAIN, TextWidth.of(EightyColumnsTest.COLUMNS)).contains(
+                "\nHTTPS, --insecure client\n"), stacked);
 
         assertOutcome(board, Stage.HTTP, Attack.EAVESDROP, Outcome.SUCCEEDED, transcript);
         assertOutcome(board, Stage.HTTP, Attack.TAMPER, Outcome.SUCCEEDED, transcript);

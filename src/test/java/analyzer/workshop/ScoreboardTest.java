@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analyzer.report.Style;
+import analyzer.report.TextWidth;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,11 +35,51 @@ class ScoreboardTest {
 
     @Test
     void evidenceIsWrappedToTheColumnWidth() {
-        List<String> lines = Scoreboard.wrap("saw 9 TLS records and an alert, never the secret in any byte", 22);
+        List<String> lines = TextWidth.fill("saw 9 TLS records and an alert, never the secret in any byte", 22);
         assertTrue(lines.size() > 1);
         lines.forEach(l -> assertTrue(l.length() <= 22, l));
         assertEquals("saw 9 TLS records and an alert, never the secret in any byte", String.join(" ", lines));
-        assertEquals(List.of("abcdefghi…"), Scoreboard.wrap("abcdefghijklmnop", 10));
+        // A word longer than the cell is broken, never cut short.
+        assertEquals(List.of("abcdefghij", "klmnop"), TextWidth.fill("abcdefghijklmnop", 10));
+    }
+
+    @Test
+    void stagesStackWhenTheTableIsWiderThanTheTerminal() {
+        Scoreboard board = fullBoard();
+        assertTrue(board.tableWidth() > 80);
+        String wide = board.renderText(Style.PLAIN, TextWidth.of(board.tableWidth()));
+        assertTrue(wide.lines().findFirst().orElseThrow().contains("HTTPS, --insecure client"), wide);
+
+        String stacked = board.renderText(Style.COLOR, TextWidth.of(80));
+        String plain = stacked.replaceAll("\u001b\\[[0-9;]*m", "");
+        for (String line : plain.split("\n")) {
+            assertTrue(line.length() <= 80, "over 80 columns: " + line + "\n" + plain);
+        }
+        List<String> lines = plain.lines().toList();
+        // One block per stage: its title, then one line per attack, the evidence wrapped under its own column.
+        assertEquals("HTTP", lines.get(0), plain);
+        assertTrue(lines.get(1).startsWith("  eavesdrop       SUCCEEDED  saw \"fluffy tail\""), plain);
+        int evidence = lines.get(1).indexOf("saw");
+        String continuation = lines.get(2);
+        assertEquals(evidence, continuation.length() - continuation.stripLeading().length(), plain);
+        assertTrue(lines.contains("HTTPS, pinned CA"), plain);
+        assertTrue(plain.contains("  tamper          FAILED     forged cert rejected (certificate_unknown)"), plain);
+        // Nothing of the evidence is lost to the narrower layout.
+        String joined = plain.replaceAll("\\s+", " ");
+        assertTrue(joined.contains("saw \"fluffy tail\" frames 11, 13, 31, 33; the proxy read it too, and the wire"
+                + " carried it"), joined);
+    }
+
+    private static Scoreboard fullBoard() {
+        Scoreboard board = new Scoreboard();
+        String proof = "saw \"fluffy tail\" frames 11, 13, 31, 33; the proxy read it too, and the wire carried it";
+        for (Stage stage : Stage.values()) {
+            board.record(stage, Attack.EAVESDROP, AttackResult.succeeded(proof));
+            board.record(stage, Attack.TAMPER, AttackResult.failed("forged cert rejected (certificate_unknown)"));
+            board.record(stage, Attack.SESSION_HIJACK, AttackResult.succeeded("replayed session=321f… (frame 52):"
+                    + " got alice's page"));
+        }
+        return board;
     }
 
     @Test
