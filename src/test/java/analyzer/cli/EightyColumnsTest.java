@@ -5,11 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import analyzer.pki.Pem;
+import analyzer.proxy.BodyReplacement;
+import analyzer.proxy.HostAndPort;
+import analyzer.proxy.InterceptingProxy;
+import analyzer.proxy.ProxyConfig;
+import analyzer.proxy.TamperRules;
+import analyzer.report.ProxyTextPrinter;
+import analyzer.report.Style;
+import analyzer.report.TextWidth;
 import analyzer.workshop.SecretServer;
 import analyzer.workshop.SecretServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -145,32 +154,47 @@ public class EightyColumnsTest {
             assertTrue(refused.err().contains("certificate verify failed"), refused.err());
             assertFits("client refused", refused);
 
-            for (boolean brief : List.of(false, true)) {
-                int port = freePort();
-                List<String> args = new ArrayList<>(List.of("proxy", "--listen", "127.0.0.1:" + port, "--upstream",
-                        "localhost:" + upstream, "--duration", "3s", "--color", "always"));
-                if (brief) {
-                    args.add("--brief");
-                }
-                CompletableFuture<CommandRun> proxy = CompletableFuture.supplyAsync(() -> at80(args.toArray(
-                        String[]::new)));
-                CommandRun client = null;
-                for (int i = 0; i < 100 && (client == null || client.code() != 0); i++) {
-                    Thread.sleep(50);
-                    client = CommandRun.of("client", "--cacert", ca.resolve("ca-public-key.pem").toString(),
-                            "https://localhost:" + port + "/");
-                }
-                assertEquals(0, client.code(), client.err());
-                CommandRun shown = proxy.get(30, TimeUnit.SECONDS);
-                assertEquals(0, shown.code(), shown.err());
-                assertFits("proxy" + (brief ? " --brief" : ""), shown);
-                if (brief) {
-                    // One line per TLS connection, not one per record (continued under its label at 80 columns).
-                    long lines = shown.out().lines().filter(l -> !l.isBlank() && !l.startsWith(" ")).count();
-                    assertEquals(1, lines, shown.out());
-                    assertTrue(shown.out().contains("TLS 1.3"), shown.out());
-                }
+            // The proxy from the command line, --brief, passing TLS through: its banner, one line per TLS
+            // connection (not one per record), its summary.
+            int port = freePort();
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CompletableFuture<Integer> proxy = CompletableFuture.supplyAsync(() -> Main.execute(new String[] {
+                "--width", "80", "proxy", "--listen", "127.0.0.1:" + port, "--upstream", "localhost:" + upstream,
+                "--duration", "6s", "--color", "always", "--brief"}, new PrintWriter(out), new PrintWriter(err)));
+            for (int i = 0; i < 600 && !err.toString().contains("Ctrl-C to stop") && !proxy.isDone(); i++) {
+                Thread.sleep(25);
             }
+            CommandRun client = CommandRun.of("client", "--cacert", ca.resolve("ca-public-key.pem").toString(),
+                    "https://localhost:" + port + "/");
+            assertEquals(0, client.code(), client.err());
+            assertEquals(0, proxy.get(30, TimeUnit.SECONDS), err.toString());
+            assertFits("proxy --brief (stdout)", out.toString(), COLUMNS);
+            assertFits("proxy --brief (stderr)", err.toString(), COLUMNS);
+            // Continued under its label at 80 columns, but one entry.
+            long entries = out.toString().lines().filter(l -> !l.isBlank() && !l.startsWith(" ")).count();
+            assertEquals(1, entries, out.toString());
+            assertTrue(out.toString().contains("TLS 1.3"), out.toString());
+        }
+
+        // In full, over plain HTTP with a rewrite: each message's block and the EAVESDROP and TAMPERED lines.
+        try (SecretServer plain = SecretServer.start(SecretServerConfig.defaults().withPort(0),
+                SecretServer.Listener.NONE)) {
+            StringWriter shown = new StringWriter();
+            ProxyTextPrinter printer = new ProxyTextPrinter(shown, Style.COLOR, false, false, TextWidth.of(COLUMNS));
+            ProxyConfig config = ProxyConfig.reverse(new InetSocketAddress("127.0.0.1", 0),
+                    new HostAndPort("127.0.0.1", plain.address().getPort())).withRules(TamperRules.replaceInResponses(
+                    new BodyReplacement("fluffy tail", "a much longer story about squirrels, told at length so that"
+                            + " its preview needs more than one line")));
+            try (InterceptingProxy proxy = InterceptingProxy.start(config, printer)) {
+                String url = "http://127.0.0.1:" + proxy.address().getPort() + "/";
+                assertEquals(0, CommandRun.of("client", url).code());
+                assertEquals(0, CommandRun.of("client", "-d", "username=alice&password=wonderland", url + "login")
+                        .code());
+            }
+            printer.flush();
+            assertTrue(shown.toString().contains("TAMPERED"), shown.toString());
+            assertFits("proxy", shown.toString(), COLUMNS);
         }
     }
 
