@@ -1,6 +1,5 @@
 package analyzer.proxy;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -8,29 +7,23 @@ import javax.net.ssl.SSLSession;
 
 /**
  * Intercept mode, client side: presents a certificate forged for the name the client asked for (its SNI, else the
- * target host) and reports whether the client took it: {@link ForgeryAccepted}, or {@link ForgeryRejected} with
- * the best evidence the handshake left.
+ * target host), and gathers the evidence of how the client took it ({@link ClientHandshake}).
  */
 final class ClientInterception {
 
-    private final ProxiedConnection connection;
+    private final ChannelCommands io;
     private final HostAndPort target;
     private final HandshakeWatcher watcher;
     private String forgedHost;
 
-    ClientInterception(ProxiedConnection connection, HostAndPort target) {
-        this.connection = connection;
+    ClientInterception(ChannelCommands io, HostAndPort target) {
+        this.io = io;
         this.target = target;
-        this.watcher = new HandshakeWatcher(connection.flow());
+        this.watcher = new HandshakeWatcher(io.connection().flow());
     }
 
     void install(ChannelPipeline pipeline) {
-        ClientPipeline.intercept(pipeline, connection, watcher,
-                host -> connection.proxy().forged.contextFor(forgeFor(host)), target);
-    }
-
-    HostAndPort target() {
-        return target;
+        ClientPipeline.intercept(pipeline, io, watcher, host -> io.proxy().forged.contextFor(forgeFor(host)));
     }
 
     private String forgeFor(String sniHost) {
@@ -38,22 +31,19 @@ final class ClientInterception {
         return forgedHost;
     }
 
-    /** Reports how the client's handshake ended; true when it accepted the forged certificate. */
-    boolean handshakeDone(Channel client, SslHandshakeCompletionEvent event) {
+    /** How the client's handshake ended; the watcher steps aside. */
+    ClientHandshake outcome(ChannelPipeline pipeline, SslHandshakeCompletionEvent event) {
         long now = ProxyContext.micros();
-        ProxyListener listener = connection.proxy().listener;
+        String host = forgedHost == null ? target.host() : forgedHost;
         if (event.isSuccess()) {
-            watcher.finish(client.pipeline());
-            SSLSession session = client.pipeline().get(SslHandler.class).engine().getSession();
-            listener.forgeryAccepted(new ForgeryAccepted(connection.flow(), now, forgedHost, session.getProtocol(),
-                    session.getCipherSuite()));
-            return true;
+            watcher.finish(pipeline);
+            SSLSession session = pipeline.get(SslHandler.class).engine().getSession();
+            return new ClientHandshake(io.connection().flow(), now, host, session.getProtocol(),
+                    session.getCipherSuite(), null, false, null);
         }
         watcher.close();
-        listener.forgeryRejected(HandshakeFailures.classify(connection.flow(), now,
-                forgedHost == null ? target.host() : forgedHost, watcher.clientAlert(), watcher.clientClosed(),
-                event.cause()));
-        return false;
+        return new ClientHandshake(io.connection().flow(), now, host, null, null, watcher.clientAlert(),
+                watcher.clientClosed(), event.cause());
     }
 
     /** The connection ended before the handshake did. */

@@ -1,10 +1,16 @@
 package analyzer.proxy;
 
+import analyzer.flow.Endpoint;
+import analyzer.flow.Flow;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import java.net.InetSocketAddress;
 
-/** Sets up each accepted client connection: reverse proxies first sniff for TLS, forward proxies speak HTTP. */
+/**
+ * Sets up each accepted client connection: its state machine, the hooks of its attacks, and the handlers that
+ * adapt them to Netty. Reverse proxies first sniff what the client speaks; forward proxies speak HTTP.
+ */
 final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
 
     private final ProxyContext proxy;
@@ -16,13 +22,19 @@ final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         proxy.channels.add(ch);
-        ProxiedConnection connection = new ProxiedConnection(proxy, ch);
+        boolean forward = proxy.config.isForward();
+        InetSocketAddress remote = ch.remoteAddress();
+        InetSocketAddress server = forward ? ch.localAddress() : proxy.upstreamAddress;
+        Flow flow = new Flow(proxy.nextFlowId(), new Endpoint(remote.getAddress(), remote.getPort()),
+                new Endpoint(server.getAddress(), server.getPort()));
+        ChannelCommands io = new ChannelCommands(proxy, ch);
+        io.attach(new ProxiedConnection(flow, proxy.config, proxy.hooksFor(flow), proxy.listener, io));
         ChannelPipeline p = ch.pipeline();
-        p.addLast(RelayHandler.NAME, new RelayHandler(connection));
-        if (proxy.config.isForward()) {
-            ClientPipeline.forward(p, connection);
+        p.addLast(ClientPipeline.RELAY, new ClientSide(io));
+        if (forward) {
+            ClientPipeline.plain(p, io, true);
         } else {
-            p.addBefore(RelayHandler.NAME, ClientPipeline.SNIFF, new ProtocolSniffer(connection, proxy.config.upstream(), false));
+            p.addBefore(ClientPipeline.RELAY, ClientPipeline.SNIFF, new ProtocolSniffer(io, false));
         }
     }
 }

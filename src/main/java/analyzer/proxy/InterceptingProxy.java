@@ -14,6 +14,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,6 +58,15 @@ public final class InterceptingProxy implements AutoCloseable {
      * @throws ProxyException when the address cannot be bound, the upstream does not resolve, or a TLS file is bad
      */
     public static InterceptingProxy start(ProxyConfig config, ProxyListener listener) throws ProxyException {
+        return start(config, listener, List.of());
+    }
+
+    /**
+     * As {@link #start(ProxyConfig, ProxyListener)}, with more attacks: each factory makes a hook for every
+     * connection, called after the built-in ones (eavesdropping, rule tampering, the forgery verdict).
+     */
+    public static InterceptingProxy start(ProxyConfig config, ProxyListener listener, List<ProxyHook.Factory> attacks)
+            throws ProxyException {
         InetSocketAddress upstreamAddress = null;
         if (!config.isForward()) {
             try {
@@ -83,7 +93,7 @@ public final class InterceptingProxy implements AutoCloseable {
             }
         }
         ProxyContext context = new ProxyContext(config, listener, transport, upstreamAddress, upstreamTls, forged,
-                recording);
+                recording, attacks);
         EventLoopGroup group = transport.group(config.ioThreads(), "analyzer-proxy");
         ServerBootstrap bootstrap = transport.configure(new ServerBootstrap())
                 .group(group)

@@ -33,16 +33,14 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
     private static final int MAX_METHOD = 20;
     private static final byte[] HTTP2_PREFACE = "PRI * HTTP/2.0\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final ProxiedConnection connection;
-    private final HostAndPort target;
+    private final ChannelCommands io;
     private final boolean decrypted;
 
     /**
      * @param decrypted whether this sniffer reads the plaintext of an intercepted TLS connection (no TLS inside)
      */
-    ProtocolSniffer(ProxiedConnection connection, HostAndPort target, boolean decrypted) {
-        this.connection = connection;
-        this.target = target;
+    ProtocolSniffer(ChannelCommands io, boolean decrypted) {
+        this.io = io;
         this.decrypted = decrypted;
     }
 
@@ -53,9 +51,9 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
             return;
         }
         if (decrypted) {
-            connection.decryptedSpeaks(ctx.pipeline(), speaks == Speaks.HTTP);
+            io.connection().decryptedSpeaks(speaks == Speaks.HTTP);
         } else {
-            connection.clientSpeaks(ctx.pipeline(), target, speaks);
+            io.connection().clientSpeaks(speaks);
         }
         ctx.pipeline().remove(this);
     }

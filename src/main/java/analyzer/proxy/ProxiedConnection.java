@@ -1,170 +1,181 @@
 package analyzer.proxy;
 
-import analyzer.flow.ConnectionListener;
 import analyzer.flow.Direction;
-import analyzer.flow.Endpoint;
 import analyzer.flow.Flow;
+import analyzer.proxy.ConnectionCommands.Side;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.CombinedChannelDuplexHandler;
-import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.FastThreadLocal;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One client connection and the upstream connection the proxy opened for it. Both channels run on the same event
- * loop, so this state and the dissector are only touched by one thread. Relays what each side sends to the other,
- * stopping reads on one side while the other cannot keep up (autoRead toggled by writability, as in Netty's
- * HexDumpProxy); propagates half-closes; answers 502 when the upstream cannot be reached.
+ * One client connection and the upstream connection the proxy opens for it, as a state machine that does no I/O:
+ * events come in as calls (bytes or messages from either side, the upstream ready or failed, half-closes,
+ * writability, the idle timer), and what should happen goes out as {@link ConnectionCommands} (write, flush,
+ * connect, close, shut down output, pause or resume reading, swap a side's codec). Attacks are {@link ProxyHook}s
+ * called at the points they can look or act. The Netty adapter ({@link ClientSide}, {@link UpstreamSide}) turns
+ * channel events into these calls; tests make the calls themselves.
+ *
+ * <p>The states are named: what the client speaks ({@link ClientState}), where the upstream connection stands
+ * ({@link UpstreamState}), and when HTTP is relayed, where the requests ({@link Requests}) and the answer
+ * ({@link Answer}) stand. Messages passed in belong to the machine: it relays them (as commands) or releases them.
  */
 final class ProxiedConnection {
 
-    /** The dissector wants arrays; bytes of direct buffers are copied here (valid only during the call). */
-    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
-        @Override
-        protected byte[] initialValue() {
-            return new byte[16 * 1024];
-        }
-    };
+    /** What the client speaks, as far as the proxy knows yet. */
+    enum ClientState {
+        /** Waiting for the first bytes (reverse mode; after a CONNECT that is intercepted). */
+        SNIFFING,
+        /** Intercept: the TLS handshake with the forged certificate is under way. */
+        HANDSHAKING,
+        /** Intercept: the handshake succeeded; waiting for the first decrypted bytes. */
+        SNIFFING_DECRYPTED,
+        /** HTTP/1 messages are relayed (a forward proxy's clients start here). */
+        HTTP,
+        /** Forward mode, a CONNECT passed through: it is answered once the target accepts the connection. */
+        TUNNEL_PENDING,
+        /** Bytes are relayed both ways: TLS passed through, another protocol, a tunnel, after a 101. */
+        BYTES,
+        /** The client is gone. */
+        CLOSED
+    }
 
-    private final ProxyContext proxy;
-    private final Channel client;
+    /** Where the upstream connection of the moment stands. */
+    enum UpstreamState {
+        /** None yet, or the last one was let go (forward mode). */
+        NONE,
+        CONNECTING,
+        READY,
+        /** It has sent all it will send. */
+        INPUT_ENDED,
+        /** It could not be reached or failed; the client has been told or let go. */
+        FAILED
+    }
+
+    /** HTTP relaying: where the client's requests stand. */
+    enum Requests {
+        BETWEEN,
+        /** A request has started and not ended. */
+        IN_REQUEST,
+        /** A request that ends the connection after its answer has started and not ended. */
+        IN_LAST_REQUEST,
+        /** Forward mode: a CONNECT request is being read. */
+        IN_CONNECT,
+        /** The last request was read (or refused): nothing more from the client is relayed. */
+        NO_MORE
+    }
+
+    /** HTTP relaying: where the upstream's answer stands. */
+    enum Answer {
+        /** Between answers: a 502 still means something to the client. */
+        NONE,
+        /** An interim response (100 Continue, 103) is being relayed; the final one follows. */
+        INTERIM,
+        FINAL,
+        /** A final response after which the connection ends (see {@link #endsConnection}). */
+        FINAL_THEN_CLOSE,
+        /** 101 Switching Protocols: once it is relayed, bytes follow both ways. */
+        SWITCHING
+    }
+
+    /** A request relayed upstream: its line for reports, and what its answer depends on. */
+    private record Exchange(String requestLine, boolean head, boolean last) {
+    }
+
     private final Flow flow;
-    private final ConnectionListener dissector;
-    private final boolean forward;
+    private final ProxyConfig config;
+    private final ProxyHook[] hooks;
+    private final ConnectionCommands io;
+    private final ProxyListener listener;
 
-    private ChannelHandlerContext clientWire;
-    private Channel upstream;
+    private ClientState client;
+    private UpstreamState upstream = UpstreamState.NONE;
+    private Requests requests = Requests.BETWEEN;
+    private Answer answer = Answer.NONE;
+    /** Where the upstream connection of the moment goes. */
     private HostAndPort target;
-    private boolean upstreamReady;
     private boolean upstreamTls;
-    private boolean upstreamFailureReported;
     private long upstreamBytes;
     private long clientBytes;
+    private boolean upstreamWritable = true;
+    private boolean clientWritable = true;
+    private boolean clientInputEnded;
+    /** Forward mode: where the CONNECT being read goes. */
+    private HostAndPort connectTarget;
 
-    /** The client speaks HTTP (plain or decrypted): a 502 means something to it. */
-    private boolean clientHttp;
-    /** The proxy terminates the client's TLS (intercept). */
-    private boolean clientTls;
-    /** HTTP messages are relayed (to be rewritten or routed), rather than bytes. */
-    private boolean httpObjects;
-    /** The upstream connection carries a CONNECT tunnel or raw bytes: its end is the client's end. */
-    private boolean tunnel;
-    /** Forward passthrough: the CONNECT is answered 200 once the target accepted the connection. */
-    private boolean answerConnect;
-
+    /** Client messages not yet written upstream (it is connecting, or a Route waits for answers). */
     private final ArrayDeque<Object> waiting = new ArrayDeque<>(4);
-    /** Requests written upstream whose final response has not come back yet (HTTP relaying only). */
+    /** Requests written upstream whose final response has not come back yet. */
     private final ArrayDeque<Exchange> exchanges = new ArrayDeque<>(4);
-    /** HTTP relaying: the client's request now arriving has started and not ended. */
-    private boolean requestOpen;
-    /** HTTP relaying: a request said the connection ends after its answer; later ones are not relayed. */
-    private boolean lastRequestSeen;
-    /** HTTP relaying: the final response now arriving ends the connection (see {@link #endsConnection}). */
-    private boolean closeAfterResponse;
-    /** HTTP relaying: the proxy's own 400, written once the answers to the requests before it are relayed. */
+    /** The proxy's own 400, written once the answers to the requests before it are relayed. */
     private byte[] deferredRejection;
-    private boolean interimResponse;
-    /** HTTP relaying: the response now arriving is 101 Switching Protocols; once it is relayed, bytes follow. */
-    private boolean switchingProtocols;
-    /** HTTP relaying: a response has started toward the client and not ended, so a 502 can no longer be sent. */
-    private boolean answering;
-    private boolean clientInputShut;
-    private boolean upstreamInputShut;
-    private boolean finished;
+    private final HeldMessage heldRequest;
+    private final HeldMessage heldResponse;
 
-    /** System.nanoTime() of the last read on either side, for the idle timeout. */
-    private long lastActivity = System.nanoTime();
-
-    /** Intercept mode, until the client's handshake ends. */
-    private ClientInterception interception;
-
-    /** A request relayed upstream: its line for reports, and whether the connection ends after its answer. */
-    private record Exchange(String requestLine, boolean head, boolean lastRequest) {
-    }
-
-    ProxiedConnection(ProxyContext proxy, Channel client) {
-        this.proxy = proxy;
-        this.client = client;
-        this.forward = proxy.config.isForward();
+    ProxiedConnection(Flow flow, ProxyConfig config, ProxyHook[] hooks, ProxyListener listener,
+                      ConnectionCommands io) {
+        this.flow = flow;
+        this.config = config;
+        this.hooks = hooks;
+        this.listener = listener;
+        this.io = io;
+        this.heldRequest = new HeldMessage(Direction.CLIENT_TO_SERVER, hooks, config.maxRewriteBody(),
+                this::relayToUpstream, () -> answerClient(ProxyResponses.CONTINUE));
+        this.heldResponse = new HeldMessage(Direction.SERVER_TO_CLIENT, hooks, config.maxRewriteBody(),
+                this::relayToClient, null);
         // A forward proxy's client speaks HTTP to it until a CONNECT says otherwise.
-        this.clientHttp = forward;
-        this.httpObjects = forward;
-        InetSocketAddress remote = (InetSocketAddress) client.remoteAddress();
-        InetSocketAddress server = forward ? (InetSocketAddress) client.localAddress() : proxy.upstreamAddress;
-        this.flow = new Flow(proxy.nextFlowId(), new Endpoint(remote.getAddress(), remote.getPort()),
-                new Endpoint(server.getAddress(), server.getPort()));
-        this.dissector = proxy.dissector.open(flow, 0, ProxyContext.micros());
-        scheduleIdleCheck(proxy.config.idleTimeout().toNanos());
-    }
-
-    /**
-     * Closes the connection once neither side has sent anything for the idle timeout. One timer per connection,
-     * re-armed for the time left, rather than an IdleStateHandler on each channel that hooks every write.
-     */
-    private void scheduleIdleCheck(long delayNanos) {
-        client.eventLoop().schedule(() -> {
-            if (finished) {
-                return;
-            }
-            long left = proxy.config.idleTimeout().toNanos() - (System.nanoTime() - lastActivity);
-            if (left <= 0) {
-                client.close();
-                if (upstream != null) {
-                    upstream.close();
-                }
-            } else {
-                scheduleIdleCheck(left);
-            }
-        }, delayNanos, TimeUnit.NANOSECONDS);
+        this.client = config.isForward() ? ClientState.HTTP : ClientState.SNIFFING;
     }
 
     Flow flow() {
         return flow;
     }
 
-    ProxyContext proxy() {
-        return proxy;
+    ClientState clientState() {
+        return client;
     }
 
-    // ---- set-up: what the client speaks decides the handlers
+    UpstreamState upstreamState() {
+        return upstream;
+    }
 
-    /** Called once the first bytes show whether the client speaks TLS; installs the handlers for it. */
-    void clientSpeaks(ChannelPipeline pipeline, HostAndPort target, ProtocolSniffer.Speaks speaks) {
-        if (speaks != ProtocolSniffer.Speaks.TLS) {
-            clientHttp = speaks == ProtocolSniffer.Speaks.HTTP;
-            httpObjects = clientHttp;
-            tunnel |= !httpObjects;
-            ClientPipeline.plain(pipeline, this, httpObjects);
-            connect(target, false);
-        } else if (proxy.config.tls() == TlsMode.PASSTHROUGH) {
-            tunnel = true;
-            clientHttp = false;
-            httpObjects = false;
-            ClientPipeline.plain(pipeline, this, false);
-            connect(target, false);
+    // ---- what the client speaks
+
+    /** The first bytes of the client (or of a CONNECT tunnel) were sniffed. */
+    void clientSpeaks(ProtocolSniffer.Speaks speaks) {
+        HostAndPort to = connectTarget != null ? connectTarget : config.upstream();
+        if (speaks == ProtocolSniffer.Speaks.HTTP) {
+            client = ClientState.HTTP;
+            io.relayClientHttp();
+            connect(to, false);
+        } else if (speaks == ProtocolSniffer.Speaks.OTHER || config.tls() == TlsMode.PASSTHROUGH) {
+            client = ClientState.BYTES;
+            io.relayClientBytes();
+            connect(to, false);
         } else {
-            clientTls = true;
-            clientHttp = true;
-            httpObjects = false;
-            interception = new ClientInterception(this, target);
-            interception.install(pipeline);
+            client = ClientState.HANDSHAKING;
+            target = to;
+            io.interceptClientTls(to);
+        }
+    }
+
+    /** Intercept mode: the client's handshake with the forged certificate ended. */
+    void clientHandshakeDone(ClientHandshake handshake) {
+        for (ProxyHook hook : hooks) {
+            hook.clientHandshake(handshake);
+        }
+        if (handshake.succeeded()) {
+            client = ClientState.SNIFFING_DECRYPTED;
+            connect(target, true);
+        } else {
+            io.close(Side.CLIENT);
         }
     }
 
@@ -172,141 +183,191 @@ final class ProxiedConnection {
      * Intercept mode: the first decrypted bytes show whether the client speaks HTTP. Messages are relayed from now
      * on if it does and the upstream has not spoken first (an HTTP server never does); bytes otherwise.
      */
-    void decryptedSpeaks(ChannelPipeline pipeline, boolean http) {
+    void decryptedSpeaks(boolean http) {
         if (http && upstreamBytes == 0) {
-            httpObjects = true;
-            ClientPipeline.decryptedHttp(pipeline, this);
-            if (upstream != null) {
-                UpstreamConnector.speakHttp(proxy, this, upstream.pipeline());
+            client = ClientState.HTTP;
+            io.relayClientHttp();
+            if (upstream != UpstreamState.NONE) {
+                io.relayUpstreamHttp();
             }
         } else {
-            clientHttp = false;
-            tunnel = true;
+            client = ClientState.BYTES;
         }
-    }
-
-    /** Forward mode, CONNECT: answer 200 and treat what follows as a new client connection to {@code target}. */
-    void openTunnel(ChannelPipeline pipeline, HostAndPort target) {
-        retireUpstream();
-        tunnel = true;
-        if (proxy.config.tls() == TlsMode.PASSTHROUGH) {
-            // The tunnel is relayed as it is: connect first, so an unreachable target is answered 502, not 200.
-            ClientPipeline.removeHttp(pipeline, true);
-            httpObjects = false;
-            ClientPipeline.plain(pipeline, this, false);
-            answerConnect = true;
-            connect(target, false);
-            return;
-        }
-        writeOwn(ProxyResponses.CONNECTION_ESTABLISHED, false);
-        pipeline.addBefore(RelayHandler.NAME, ClientPipeline.SNIFF, new ProtocolSniffer(this, target, false));
-        ClientPipeline.removeHttp(pipeline, true);
     }
 
     // ---- the upstream connection
 
-    private void connect(HostAndPort target, boolean tls) {
-        this.target = target;
-        this.upstreamTls = tls;
-        this.upstreamReady = false;
-        this.upstreamFailureReported = false;
-        this.upstreamInputShut = false;
-        this.upstreamBytes = 0;
-        InetSocketAddress address = !forward && target.equals(proxy.config.upstream())
-                ? proxy.upstreamAddress : InetSocketAddress.createUnresolved(target.host(), target.port());
-        ChannelFuture connecting = UpstreamConnector.connect(proxy, this, client, address, target, tls, httpObjects);
-        upstream = connecting.channel();
-        connecting.addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
-                upstreamFailed(f.channel(), UpstreamConnector.explain(f.cause(), target));
-            } else if (!tls) {
-                upstreamReady(f.channel());
-            }
-        });
+    private void connect(HostAndPort to, boolean tls) {
+        target = to;
+        upstreamTls = tls;
+        upstream = UpstreamState.CONNECTING;
+        upstreamBytes = 0;
+        io.connect(to, tls, client == ClientState.HTTP);
     }
 
-    private void upstreamReady(Channel ch) {
-        if (ch != upstream) {
+    /** The upstream accepted the connection (and, over TLS, the handshake succeeded). */
+    void upstreamReady() {
+        if (upstream != UpstreamState.CONNECTING) {
             return;
         }
-        upstreamReady = true;
-        if (answerConnect) {
-            answerConnect = false;
-            clientHttp = false;
-            writeOwn(ProxyResponses.CONNECTION_ESTABLISHED, false);
+        upstream = UpstreamState.READY;
+        if (client == ClientState.TUNNEL_PENDING) {
+            client = ClientState.BYTES;
+            answerClient(ProxyResponses.CONNECTION_ESTABLISHED);
         }
         drain();
-        if (clientInputShut && waiting.isEmpty()) {
-            shutdownOutput(upstream, upstreamTls);
+        if (clientInputEnded && waiting.isEmpty()) {
+            io.endOutput(Side.UPSTREAM);
         }
     }
 
-    private void upstreamFailed(Channel ch, String reason) {
-        if (ch != upstream || upstreamFailureReported) {
+    /** The upstream could not be reached, or failed before it had answered. */
+    void upstreamFailed(String reason) {
+        if (upstream == UpstreamState.NONE || upstream == UpstreamState.FAILED) {
             return;
         }
-        if (finished) {
+        upstream = UpstreamState.FAILED;
+        if (client == ClientState.CLOSED) {
             // The client is gone (or was refused): the upstream's end concerns nobody.
-            ch.close();
+            io.retireUpstream();
             return;
         }
-        upstreamFailureReported = true;
-        boolean nothingRelayed = httpObjects ? !answering : upstreamBytes == 0;
-        boolean badGateway = clientHttp && nothingRelayed && clientWire != null && client.isActive();
-        proxy.listener.upstreamFailed(new UpstreamFailure(flow, ProxyContext.micros(), target, reason, badGateway));
+        boolean nothingRelayed = client == ClientState.HTTP ? answer == Answer.NONE : upstreamBytes == 0;
+        boolean badGateway = clientUnderstands502() && nothingRelayed;
+        io.report(new UpstreamFailure(flow, ProxyContext.micros(), target, reason, badGateway));
         releaseWaiting();
+        io.retireUpstream();
         if (badGateway) {
-            writeOwn(ProxyResponses.badGateway("cannot reach " + target + ": " + reason), true);
+            answerClient(ProxyResponses.badGateway("cannot reach " + target + ": " + reason));
+            endClient();
         } else {
-            flushAndClose(client);
+            endClient();
         }
-        ch.close();
+    }
+
+    /** Whether the client would read an HTTP answer from the proxy now. */
+    private boolean clientUnderstands502() {
+        return client == ClientState.HTTP || client == ClientState.SNIFFING_DECRYPTED
+                || client == ClientState.TUNNEL_PENDING;
     }
 
     /** Forward mode: lets go of the current upstream connection (its close no longer concerns the client). */
     private void retireUpstream() {
-        Channel old = upstream;
-        upstream = null;
-        upstreamReady = false;
-        target = null;
-        if (old != null) {
-            flushAndClose(old);
+        if (upstream != UpstreamState.NONE) {
+            upstream = UpstreamState.NONE;
+            target = null;
+            io.retireUpstream();
         }
     }
 
     // ---- relaying
 
-    void read(Channel ch, Object msg) {
-        if (ch == client) {
-            fromClient(msg);
-        } else if (ch == upstream) {
-            fromUpstream(msg);
-        } else {
-            ReferenceCountUtil.release(msg);
+    /** Bytes the client sent, as read (plaintext under intercepted TLS), before any HTTP codec. */
+    void clientBytes(ByteBuf bytes) {
+        clientBytes += bytes.readableBytes();
+        for (ProxyHook hook : hooks) {
+            hook.bytes(Direction.CLIENT_TO_SERVER, bytes);
         }
     }
 
-    private void fromClient(Object msg) {
+    /** Bytes the upstream sent, as read (plaintext under TLS), before any HTTP codec. */
+    void upstreamBytes(ByteBuf bytes) {
+        upstreamBytes += bytes.readableBytes();
+        for (ProxyHook hook : hooks) {
+            hook.bytes(Direction.SERVER_TO_CLIENT, bytes);
+        }
+    }
+
+    /** What reached the end of the client's pipeline: bytes, or an HTTP object. */
+    void clientMessage(Object msg) {
+        if (client != ClientState.HTTP) {
+            relayToUpstream(msg);
+            return;
+        }
         if (msg instanceof HttpObject h && h.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
             rejectClient("the request is not valid HTTP: " + h.decoderResult().cause().getMessage());
             return;
         }
-        if (httpObjects && !(msg instanceof ByteBuf)) {
-            if (lastRequestSeen && !requestOpen) {
+        switch (requests) {
+            case NO_MORE -> {
                 // The client said this connection ends after its last request: what it sends later is not relayed.
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            if (msg instanceof HttpRequest r) {
-                requestOpen = true;
-                lastRequestSeen = !HttpUtil.isKeepAlive(r);
+            case IN_CONNECT -> {
+                ReferenceCountUtil.release(msg);
+                if (msg instanceof LastHttpContent) {
+                    openTunnel();
+                }
+                return;
             }
-            if (msg instanceof LastHttpContent) {
-                requestOpen = false;
+            default -> {
             }
         }
-        if (waiting.isEmpty() && upstreamReady && !(msg instanceof Route)) {
+        if (msg instanceof HttpRequest r) {
+            if (routesRequests() && !route(r)) {
+                return;
+            }
+            requests = HttpUtil.isKeepAlive(r) ? Requests.IN_REQUEST : Requests.IN_LAST_REQUEST;
+            heldRequest.start(r, r.method().name() + " " + r.uri());
+            return;
+        }
+        if (msg instanceof LastHttpContent) {
+            requests = requests == Requests.IN_LAST_REQUEST ? Requests.NO_MORE : Requests.BETWEEN;
+        }
+        heldRequest.content(msg);
+    }
+
+    /** Forward mode, outside a CONNECT tunnel: each request says where it goes. */
+    private boolean routesRequests() {
+        return config.isForward() && connectTarget == null;
+    }
+
+    /**
+     * Forward mode: where the request goes. An absolute-form request goes to its host, in origin-form; a CONNECT
+     * opens a tunnel once its end is read; anything else is refused.
+     *
+     * @return whether the request is to be relayed
+     */
+    private boolean route(HttpRequest request) {
+        if (request.method().equals(HttpMethod.CONNECT)) {
+            try {
+                connectTarget = HostAndPort.parse(request.uri(), -1);
+                requests = Requests.IN_CONNECT;
+            } catch (IllegalArgumentException e) {
+                rejectClient("CONNECT needs HOST:PORT: " + e.getMessage());
+            }
+            return false;
+        }
+        try {
+            waiting.add(new Route(ForwardRequests.route(request)));
+            return true;
+        } catch (IllegalArgumentException e) {
+            rejectClient(e.getMessage());
+            return false;
+        }
+    }
+
+    /** Forward mode, CONNECT: answer 200 and treat what follows as a new client connection to its target. */
+    private void openTunnel() {
+        retireUpstream();
+        requests = Requests.BETWEEN;
+        if (config.tls() == TlsMode.PASSTHROUGH) {
+            // The tunnel is relayed as it is: connect first, so an unreachable target is answered 502, not 200.
+            client = ClientState.TUNNEL_PENDING;
+            io.relayClientBytesAfterConnect();
+            connect(connectTarget, false);
+            return;
+        }
+        client = ClientState.SNIFFING;
+        answerClient(ProxyResponses.CONNECTION_ESTABLISHED);
+        io.sniffClient();
+    }
+
+    /** A request part on its way upstream, after any hook that wanted the whole body. */
+    private void relayToUpstream(Object msg) {
+        if (waiting.isEmpty() && upstream == UpstreamState.READY) {
             writeUpstream(msg);
             return;
         }
@@ -319,7 +380,7 @@ final class ProxiedConnection {
         while (!waiting.isEmpty()) {
             Object next = waiting.peek();
             if (next instanceof Route route) {
-                if (upstream != null && route.target().equals(target)) {
+                if (upstream != UpstreamState.NONE && route.target().equals(target)) {
                     waiting.poll();
                     continue;
                 }
@@ -331,15 +392,15 @@ final class ProxiedConnection {
                 connect(route.target(), false);
                 break;
             }
-            if (!upstreamReady) {
+            if (upstream != UpstreamState.READY) {
                 break;
             }
             writeUpstream(waiting.poll());
         }
-        if (upstreamReady) {
-            upstream.flush();
+        if (upstream == UpstreamState.READY) {
+            io.flush(Side.UPSTREAM);
         }
-        reading(client, waiting.isEmpty() && (upstream == null || upstream.isWritable()));
+        io.read(Side.CLIENT, waiting.isEmpty() && upstreamWritable);
     }
 
     private void writeUpstream(Object msg) {
@@ -347,104 +408,87 @@ final class ProxiedConnection {
             exchanges.add(new Exchange(r.method().name() + " " + r.uri(), r.method().equals(HttpMethod.HEAD),
                     !HttpUtil.isKeepAlive(r)));
         }
-        upstream.write(msg, upstream.voidPromise());
-        if (!upstream.isWritable()) {
-            reading(client, false);
-            upstream.flush();
-        }
+        io.write(Side.UPSTREAM, msg);
     }
 
-    private void fromUpstream(Object msg) {
+    /** What reached the end of the upstream's pipeline: bytes, or an HTTP object. */
+    void upstreamMessage(Object msg) {
+        if (client != ClientState.HTTP) {
+            io.write(Side.CLIENT, msg);
+            return;
+        }
         if (msg instanceof HttpObject h && h.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
-            upstreamFailed(upstream, "its answer is not valid HTTP: " + h.decoderResult().cause().getMessage());
+            upstreamFailed("its answer is not valid HTTP: " + h.decoderResult().cause().getMessage());
             return;
         }
-        boolean answered = false;
+        if (msg instanceof HttpResponse r && r.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+            Exchange e = exchanges.peek();
+            heldResponse.start(r, e == null ? null : e.requestLine());
+            return;
+        }
+        if (msg instanceof HttpResponse) {
+            relayToClient(msg);
+            return;
+        }
+        heldResponse.content(msg);
+    }
+
+    private static boolean isInterim(HttpResponse r) {
+        return r.status().codeClass() == HttpStatusClass.INFORMATIONAL && r.status().code() != 101;
+    }
+
+    /** A response part on its way to the client, after any hook that wanted the whole body. */
+    private void relayToClient(Object msg) {
         if (msg instanceof HttpResponse r) {
-            interimResponse = r.status().codeClass() == HttpStatusClass.INFORMATIONAL && r.status().code() != 101;
-            switchingProtocols = r.status().code() == 101;
+            answer = isInterim(r) ? Answer.INTERIM : r.status().code() == 101 ? Answer.SWITCHING
+                    : endsConnection(r, exchanges.peek()) ? Answer.FINAL_THEN_CLOSE : Answer.FINAL;
         }
-        if (msg instanceof HttpResponse r && !interimResponse) {
-            answering = true;
-            closeAfterResponse = !switchingProtocols && endsConnection(r, exchanges.peek());
+        Answer ended = null;
+        if (msg instanceof LastHttpContent) {
+            ended = answer;
+            answer = Answer.NONE;
+            if (ended != Answer.INTERIM) {
+                exchanges.poll();
+            }
         }
-        if (msg instanceof LastHttpContent && !interimResponse) {
-            exchanges.poll();
-            answered = true;
-            answering = false;
-        }
-        client.write(msg, client.voidPromise());
-        if (!client.isWritable()) {
-            reading(upstream, false);
-            client.flush();
-        }
-        if (answered && switchingProtocols) {
-            relayBytesFromNowOn();
+        io.write(Side.CLIENT, msg);
+        if (ended == null || ended == Answer.INTERIM) {
             return;
         }
-        if (answered && closeAfterResponse) {
+        if (ended == Answer.SWITCHING) {
+            // Neither side speaks HTTP/1.x any more: relayed as bytes, as without rules.
+            client = ClientState.BYTES;
+            io.flush(Side.CLIENT);
+            io.relayBytesFromNowOn();
+        } else if (ended == Answer.FINAL_THEN_CLOSE) {
             // Connection: close or HTTP/1.0 on either side, or a body that lasts until the upstream closes: the
             // client reads to the end, so the end comes now, after everything relayed.
             releaseWaiting();
             retireUpstream();
-            flushAndClose(client);
-            return;
-        }
-        if (answered && exchanges.isEmpty() && deferredRejection != null) {
+            endClient();
+        } else if (exchanges.isEmpty() && deferredRejection != null) {
             byte[] rejection = deferredRejection;
             deferredRejection = null;
-            client.flush();
-            writeOwn(rejection, true);
-            return;
-        }
-        if (answered && exchanges.isEmpty() && !waiting.isEmpty()) {
-            client.flush();
+            answerClient(rejection);
+            endClient();
+        } else if (exchanges.isEmpty() && !waiting.isEmpty()) {
+            io.flush(Side.CLIENT);
             drain();
         }
     }
 
     /**
-     * After 101 Switching Protocols (a WebSocket, say) neither side speaks HTTP/1.x any more: the codecs and rewrite
-     * rules come out of both pipelines and the connection is relayed as bytes, as without rules. Taking a codec out
-     * passes on whatever it had read past the handshake; the dissector, below the codecs, sees the switch itself.
+     * Whether the connection ends after this final response: either side said so (Connection: close, or HTTP/1.0
+     * without keep-alive), or its body has no length and so lasts until the upstream closes.
      */
-    private void relayBytesFromNowOn() {
-        switchingProtocols = false;
-        httpObjects = false;
-        tunnel = true;
-        client.flush();
-        // Encoders first, on both sides: taking a decoder out relays at once what it held, which must not meet
-        // the other side's HTTP encoder.
-        for (ChannelPipeline p : new ChannelPipeline[] {client.pipeline(), upstream.pipeline()}) {
-            if (p.get(ClientPipeline.HTTP) instanceof CombinedChannelDuplexHandler<?, ?> codec) {
-                codec.removeOutboundHandler();
-            }
+    private static boolean endsConnection(HttpResponse r, Exchange answering) {
+        if (answering != null && answering.last() || !HttpUtil.isKeepAlive(r)) {
+            return true;
         }
-        ClientPipeline.removeHttp(upstream.pipeline(), false);
-        ClientPipeline.removeHttp(client.pipeline(), false);
-    }
-
-    void readComplete(Channel ch) {
-        lastActivity = System.nanoTime();
-        if (ch == client) {
-            if (upstreamReady) {
-                upstream.flush();
-            }
-        } else {
-            // Also for an upstream already let go: what it sent before it closed was written to the client.
-            client.flush();
-        }
-    }
-
-    void writabilityChanged(Channel ch) {
-        if (ch == client) {
-            if (upstream != null) {
-                reading(upstream, client.isWritable());
-            }
-        } else if (ch == upstream) {
-            reading(client, upstream.isWritable() && waiting.isEmpty());
-        }
+        int code = r.status().code();
+        boolean bodiless = code == 204 || code == 304 || answering != null && answering.head();
+        return !bodiless && !HttpUtil.isContentLengthSet(r) && !HttpUtil.isTransferEncodingChunked(r);
     }
 
     /** The request line of the response now arriving from upstream ("GET /"), for reports; null if unknown. */
@@ -453,59 +497,43 @@ final class ProxiedConnection {
         return e == null ? null : e.requestLine();
     }
 
-    /**
-     * Whether the connection ends after this final response: either side said so (Connection: close, or HTTP/1.0
-     * without keep-alive), or its body has no length and so lasts until the upstream closes.
-     */
-    private static boolean endsConnection(HttpResponse r, Exchange answering) {
-        if (answering != null && answering.lastRequest() || !HttpUtil.isKeepAlive(r)) {
-            return true;
-        }
-        int code = r.status().code();
-        boolean bodiless = code == 204 || code == 304 || answering != null && answering.head();
-        return !bodiless && !HttpUtil.isContentLengthSet(r) && !HttpUtil.isTransferEncodingChunked(r);
-    }
-
-    // ---- the dissector's feed
-
-    void wire(Direction direction, ChannelHandlerContext ctx) {
-        if (direction == Direction.CLIENT_TO_SERVER) {
-            clientWire = ctx;
+    void clientReadComplete() {
+        if (upstream == UpstreamState.READY) {
+            io.flush(Side.UPSTREAM);
         }
     }
 
-    void feed(Direction direction, ByteBuf buf) {
-        int n = buf.readableBytes();
-        if (direction == Direction.SERVER_TO_CLIENT) {
-            upstreamBytes += n;
-        } else {
-            clientBytes += n;
-        }
-        if (buf.hasArray()) {
-            dissector.onData(direction, buf.array(), buf.arrayOffset() + buf.readerIndex(), n, 0, ProxyContext.micros());
-            return;
-        }
-        byte[] scratch = SCRATCH.get();
-        if (scratch.length < n) {
-            scratch = new byte[Math.max(n, scratch.length * 2)];
-            SCRATCH.set(scratch);
-        }
-        buf.getBytes(buf.readerIndex(), scratch, 0, n);
-        dissector.onData(direction, scratch, 0, n, 0, ProxyContext.micros());
+    void upstreamReadComplete() {
+        io.flush(Side.CLIENT);
     }
 
-    /** Writes a response of the proxy's own to the client, below any HTTP codec, and shows it to the dissector. */
-    private void writeOwn(byte[] response, boolean thenClose) {
-        dissector.onData(Direction.SERVER_TO_CLIENT, response, 0, response.length, 0, ProxyContext.micros());
-        var written = clientWire.writeAndFlush(Unpooled.wrappedBuffer(response));
-        if (thenClose) {
-            written.addListener(ChannelFutureListener.CLOSE);
+    void clientWritable(boolean writable) {
+        clientWritable = writable;
+        if (upstream != UpstreamState.NONE) {
+            io.read(Side.UPSTREAM, writable);
+        }
+        if (!writable) {
+            io.flush(Side.CLIENT);
         }
     }
 
-    /** Tells a client that waits for request bodies to be aggregated to go ahead (Expect: 100-continue). */
-    void sendContinue() {
-        clientWire.writeAndFlush(Unpooled.wrappedBuffer(ProxyResponses.CONTINUE));
+    void upstreamWritable(boolean writable) {
+        upstreamWritable = writable;
+        io.read(Side.CLIENT, writable && waiting.isEmpty());
+        if (!writable) {
+            io.flush(Side.UPSTREAM);
+        }
+    }
+
+    // ---- answers of the proxy's own
+
+    /** Writes a response of the proxy's own to the client, below any codec, and shows it to the hooks. */
+    private void answerClient(byte[] response) {
+        ByteBuf shown = Unpooled.wrappedBuffer(response);
+        for (ProxyHook hook : hooks) {
+            hook.bytes(Direction.SERVER_TO_CLIENT, shown);
+        }
+        io.answerClient(response);
     }
 
     /**
@@ -514,160 +542,134 @@ final class ProxiedConnection {
      * unusable: it is dropped, with whatever of that request was not yet sent.
      */
     void rejectClient(String reason) {
+        boolean cutOff = requests == Requests.IN_REQUEST || requests == Requests.IN_LAST_REQUEST;
+        requests = Requests.NO_MORE;
         releaseWaiting();
-        lastRequestSeen = true;
-        reading(client, false);
-        byte[] answer = ProxyResponses.badRequest(reason);
-        if (requestOpen) {
-            requestOpen = false;
-            abandonUpstream();
+        heldRequest.drop();
+        io.read(Side.CLIENT, false);
+        byte[] rejection = ProxyResponses.badRequest(reason);
+        if (cutOff && upstream != UpstreamState.NONE) {
+            upstream = UpstreamState.NONE;
+            target = null;
             exchanges.clear();
+            io.abandonUpstream();
         }
-        if (exchanges.isEmpty() || !httpObjects) {
-            client.flush();
-            writeOwn(answer, true);
+        if (exchanges.isEmpty()) {
+            io.flush(Side.CLIENT);
+            answerClient(rejection);
+            endClient();
         } else {
-            deferredRejection = answer;
-        }
-    }
-
-    /** Closes the upstream connection without sending what was written to it and not yet flushed. */
-    private void abandonUpstream() {
-        Channel old = upstream;
-        upstream = null;
-        upstreamReady = false;
-        target = null;
-        if (old != null) {
-            old.close();
-        }
-    }
-
-    // ---- TLS
-
-    void tlsHandshakeDone(Channel ch, SslHandshakeCompletionEvent event) {
-        if (ch == client && interception != null) {
-            ClientInterception done = interception;
-            interception = null;
-            if (done.handshakeDone(client, event)) {
-                connect(done.target(), true);
-            } else {
-                client.close();
-            }
-        } else if (ch == upstream) {
-            if (event.isSuccess()) {
-                upstreamReady(ch);
-            } else {
-                upstreamFailed(ch, "TLS to the upstream failed: " + UpstreamConnector.explain(event.cause(), target));
-            }
+            deferredRejection = rejection;
         }
     }
 
     // ---- ends
 
-    void inputShutdown(Channel ch) {
-        if (ch == client) {
-            clientInputShut = true;
-            if (upstreamReady && waiting.isEmpty()) {
-                shutdownOutput(upstream, upstreamTls);
-            } else if (upstream == null && waiting.isEmpty()) {
-                flushAndClose(client);
-            }
-        } else if (ch == upstream) {
-            client.flush();
-            upstreamInputShut = true;
-            if (keepsClientWithoutUpstream()) {
-                retireUpstream();
-                return;
-            }
-            if (upstreamBytes == 0 && clientHttp && clientBytes > 0) {
-                upstreamFailed(ch, "it closed the connection without answering");
-                return;
-            }
-            shutdownOutput(client, clientTls);
+    void clientInputEnded() {
+        clientInputEnded = true;
+        if (upstream == UpstreamState.READY && waiting.isEmpty()) {
+            io.endOutput(Side.UPSTREAM);
+        } else if (upstream == UpstreamState.NONE && waiting.isEmpty()) {
+            endClient();
         }
-        if (clientInputShut && upstreamInputShut) {
-            flushAndClose(client);
-            flushAndClose(upstream);
+        if (upstream == UpstreamState.INPUT_ENDED) {
+            endClient();
+            io.close(Side.UPSTREAM);
         }
     }
 
-    void closed(Channel ch) {
-        if (ch == client) {
-            finish();
-            if (upstream != null) {
-                flushAndClose(upstream);
-            }
-        } else if (ch == upstream) {
-            client.flush();
-            if (keepsClientWithoutUpstream()) {
-                retireUpstream();
-                drain();
-            } else if (upstreamBytes == 0 && clientHttp && clientBytes > 0) {
-                upstreamFailed(ch, "it closed the connection without answering");
-            } else {
-                flushAndClose(client);
-            }
+    void upstreamInputEnded() {
+        io.flush(Side.CLIENT);
+        if (upstream == UpstreamState.NONE || upstream == UpstreamState.FAILED) {
+            return;
+        }
+        if (keepsClientWithoutUpstream()) {
+            retireUpstream();
+            return;
+        }
+        if (noAnswerYet()) {
+            upstreamFailed("it closed the connection without answering");
+            return;
+        }
+        upstream = UpstreamState.INPUT_ENDED;
+        if (client != ClientState.CLOSED) {
+            io.endOutput(Side.CLIENT);
+        }
+        if (clientInputEnded) {
+            endClient();
+            io.close(Side.UPSTREAM);
         }
     }
 
-    void failed(Channel ch, Throwable cause) {
-        if (ch == upstream) {
-            if (upstreamBytes == 0) {
-                upstreamFailed(ch, UpstreamConnector.explain(cause, target));
-            } else {
-                ch.close();
-            }
-        } else if (ch == client) {
-            // Resets and TLS failures toward the client (reported by the handshake event) end the connection.
-            client.close();
+    void upstreamClosed() {
+        io.flush(Side.CLIENT);
+        if (upstream == UpstreamState.NONE || upstream == UpstreamState.FAILED) {
+            return;
         }
+        if (keepsClientWithoutUpstream()) {
+            retireUpstream();
+            drain();
+        } else if (noAnswerYet()) {
+            upstreamFailed("it closed the connection without answering");
+        } else {
+            retireUpstream();
+            endClient();
+        }
+    }
+
+    /** The upstream failed with an error (a reset, a TLS or codec error). */
+    void upstreamError(String reason) {
+        if (upstreamBytes == 0) {
+            upstreamFailed(reason);
+        } else {
+            // Its close follows, and ends the client's side as any close would.
+            io.close(Side.UPSTREAM);
+        }
+    }
+
+    private boolean noAnswerYet() {
+        return upstreamBytes == 0 && clientUnderstands502() && clientBytes > 0;
     }
 
     /** A forward proxy keeps the client's connection when an upstream it was done with goes away. */
     private boolean keepsClientWithoutUpstream() {
-        return forward && httpObjects && !tunnel && exchanges.isEmpty();
+        return routesRequests() && client == ClientState.HTTP && exchanges.isEmpty() && answer == Answer.NONE;
     }
 
-    private void shutdownOutput(Channel ch, boolean tls) {
-        if (!ch.isActive()) {
+    /** The client is gone (or was let go after its last answer). */
+    void clientClosed() {
+        if (client == ClientState.CLOSED) {
             return;
         }
-        if (tls || !(ch instanceof DuplexChannel duplex)) {
-            flushAndClose(ch);
-            return;
-        }
-        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> duplex.shutdownOutput());
-    }
-
-    /**
-     * Starts or stops reading a channel. A channel whose input has ended is left alone: there is nothing more to
-     * read, and epoll refuses to watch a half-closed socket again.
-     */
-    private static void reading(Channel ch, boolean on) {
-        if (on && ch instanceof DuplexChannel duplex && duplex.isInputShutdown()) {
-            return;
-        }
-        ch.config().setAutoRead(on);
-    }
-
-    private static void flushAndClose(Channel ch) {
-        if (ch != null && ch.isActive()) {
-            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        } else if (ch != null) {
-            ch.close();
-        }
-    }
-
-    private void finish() {
-        if (finished) {
-            return;
-        }
-        finished = true;
+        client = ClientState.CLOSED;
         releaseWaiting();
-        if (interception != null) {
-            interception.close();
+        heldRequest.drop();
+        heldResponse.drop();
+        for (ProxyHook hook : hooks) {
+            hook.closed();
         }
-        dissector.onClose(ConnectionListener.CloseReason.PROXY, 0, ProxyContext.micros());
+        if (upstream != UpstreamState.NONE) {
+            upstream = UpstreamState.NONE;
+            io.retireUpstream();
+        }
+    }
+
+    /** Resets and TLS failures toward the client end the connection. */
+    void clientError() {
+        io.close(Side.CLIENT);
+    }
+
+    /** Neither side has sent anything for the idle timeout. */
+    void idleTimeout() {
+        io.close(Side.CLIENT);
+        if (upstream != UpstreamState.NONE) {
+            upstream = UpstreamState.NONE;
+            io.abandonUpstream();
+        }
+    }
+
+    private void endClient() {
+        io.close(Side.CLIENT);
     }
 
     private void releaseWaiting() {

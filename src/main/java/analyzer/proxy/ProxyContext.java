@@ -3,12 +3,15 @@ package analyzer.proxy;
 import analyzer.capture.PcapWriter;
 import analyzer.dissect.Dissector;
 import analyzer.flow.ConnectionListenerFactory;
+import analyzer.flow.Flow;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** What every connection of one running proxy shares: its configuration, listener, dissector and TLS contexts. */
@@ -29,8 +32,14 @@ final class ProxyContext {
     final ChannelGroup channels = new DefaultChannelGroup("analyzer-proxy", GlobalEventExecutor.INSTANCE);
     private final AtomicInteger flowIds = new AtomicInteger();
 
+    /** Attacks beyond the built-in ones, each making one hook per connection. */
+    private final List<ProxyHook.Factory> attacks;
+    private final ForgeryVerdict forgeryVerdict;
+
     ProxyContext(ProxyConfig config, ProxyListener listener, Transport transport, InetSocketAddress upstreamAddress,
-                 SslContext upstreamTls, ForgedContexts forged, PcapWriter recording) {
+                 SslContext upstreamTls, ForgedContexts forged, PcapWriter recording, List<ProxyHook.Factory> attacks) {
+        this.attacks = List.copyOf(attacks);
+        this.forgeryVerdict = new ForgeryVerdict(listener);
         this.config = config;
         this.listener = listener;
         Dissector dissect = new Dissector(listener::seen, config.dissector());
@@ -46,6 +55,25 @@ final class ProxyContext {
 
     int nextFlowId() {
         return flowIds.incrementAndGet();
+    }
+
+    /**
+     * The hooks of one connection: eavesdropping always (the dissector's feed), tampering when there are rules,
+     * the forged certificate's verdict when intercepting, then any other attacks.
+     */
+    ProxyHook[] hooksFor(Flow flow) {
+        List<ProxyHook> hooks = new ArrayList<>(3 + attacks.size());
+        hooks.add(new Eavesdropping(dissector.open(flow, 0, micros())));
+        if (!config.rules().isEmpty()) {
+            hooks.add(new RuleTampering(flow, listener, requestRewriter, responseRewriter, config.maxRewriteBody()));
+        }
+        if (config.tls() == TlsMode.INTERCEPT) {
+            hooks.add(forgeryVerdict);
+        }
+        for (ProxyHook.Factory attack : attacks) {
+            hooks.add(attack.open(flow));
+        }
+        return hooks.toArray(new ProxyHook[0]);
     }
 
     private static final long START_MICROS;

@@ -1,6 +1,5 @@
 package analyzer.proxy;
 
-import analyzer.flow.Direction;
 import analyzer.pki.CertificateRejection;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -25,10 +24,10 @@ final class UpstreamConnector {
 
     /**
      * @param tls  open TLS to the upstream (intercept mode), verifying it as configured
-     * @param http relay HTTP messages (and rewrite responses) rather than bytes
+     * @param http relay HTTP messages rather than bytes
      */
-    static ChannelFuture connect(ProxyContext proxy, ProxiedConnection connection, Channel client,
-                                 InetSocketAddress address, HostAndPort target, boolean tls, boolean http) {
+    static ChannelFuture connect(ProxyContext proxy, ChannelCommands io, Channel client, InetSocketAddress address,
+                                 HostAndPort target, boolean tls, boolean http) {
         ProxyConfig config = proxy.config;
         Bootstrap bootstrap = proxy.transport.configure(new Bootstrap())
                 .group(client.eventLoop())
@@ -45,10 +44,10 @@ final class UpstreamConnector {
                         if (tls) {
                             p.addLast(ClientPipeline.TLS, proxy.upstreamTls.newHandler(ch.alloc(), target.host(), target.port()));
                         }
-                        p.addLast(ClientPipeline.TAP, new RelayTap(connection, Direction.SERVER_TO_CLIENT));
-                        p.addLast(RelayHandler.NAME, new RelayHandler(connection));
+                        p.addLast(ClientPipeline.TAP, new RelayTap(io, false));
+                        p.addLast(ClientPipeline.RELAY, new UpstreamSide(io, target));
                         if (http) {
-                            speakHttp(proxy, connection, p);
+                            speakHttp(p);
                         }
                         proxy.channels.add(ch);
                     }
@@ -56,13 +55,9 @@ final class UpstreamConnector {
         return bootstrap.connect(address);
     }
 
-    /** Relays HTTP messages (and rewrites responses) on an upstream pipeline, from now on. */
-    static void speakHttp(ProxyContext proxy, ProxiedConnection connection, ChannelPipeline p) {
-        p.addBefore(RelayHandler.NAME, ClientPipeline.HTTP, new HttpClientCodec());
-        if (!proxy.responseRewriter.isEmpty()) {
-            p.addBefore(RelayHandler.NAME, ClientPipeline.TAMPER, new MessageTamperer(connection,
-                    Direction.SERVER_TO_CLIENT, proxy.responseRewriter, proxy.config.maxRewriteBody()));
-        }
+    /** HTTP messages are relayed with this upstream from now on. */
+    static void speakHttp(ChannelPipeline p) {
+        p.addBefore(ClientPipeline.RELAY, ClientPipeline.HTTP, new HttpClientCodec());
     }
 
     /** Why the upstream failed, in a few words for the 502 and the report. */

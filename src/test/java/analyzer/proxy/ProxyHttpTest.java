@@ -45,8 +45,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Plain HTTP through the proxy, with real clients (the JDK's, curl, raw sockets) and a real server; the essentials
- * also on each transport.
+ * Plain HTTP through the proxy end to end, with real clients (the JDK's, curl, Python's server, raw sockets) and real
+ * servers, on each transport; what a connection does with each event is ProxiedConnectionTest's.
  */
 @Timeout(60)
 @ExtendWith(NettyLeaks.class)
@@ -151,71 +151,6 @@ class ProxyHttpTest {
     }
 
     @Test
-    void requestBodiesAndHeadersCanBeRewrittenToo() throws Exception {
-        TamperRules rules = new TamperRules(List.of(), List.of(),
-                List.of(BodyReplacement.parse("pay 10=>pay 1000")), List.of(HeaderRule.set("X-Test", "yes")));
-        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort()).withRules(rules),
-                recorder);
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/echo"))
-                .POST(HttpRequest.BodyPublishers.ofString("please pay 10 euros")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals("got please pay 1000 euros x-test=yes", r.body());
-        recorder.await(Tampering.class, 1, t -> t.part().equals("request body") && t.exchange().equals("POST /echo"));
-        recorder.await(Tampering.class, 1, t -> t.part().equals("request header X-Test") && t.after().equals("yes"));
-    }
-
-    @Test
-    void bodyOverTheRewriteLimitIsRelayedUnmodifiedAndSaidSo() throws Exception {
-        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort()).withRules(SQUIRREL)
-                .withMaxRewriteBody(1000), recorder);
-        String body = get("/big").body();
-        assertEquals((TestUpstream.SECRET + "\n").repeat(20_000), body);
-        TamperSkipped skipped = recorder.awaitOne(TamperSkipped.class);
-        assertTrue(skipped.reason().contains("1000 bytes"), skipped.reason());
-        assertEquals("squirrel party", get("/secret").body(), "the next response on the connection is rewritten");
-    }
-
-    @Test
-    void unreachableUpstreamGets502WithAReason() throws Exception {
-        int deadPort;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            deadPort = s.getLocalPort();
-        }
-        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, new HostAndPort("127.0.0.1", deadPort)),
-                recorder);
-        HttpResponse<String> r = get("/");
-        assertEquals(502, r.statusCode());
-        assertTrue(r.body().contains("connection refused"), r.body());
-        UpstreamFailure f = recorder.awaitOne(UpstreamFailure.class);
-        assertTrue(f.badGateway());
-        assertEquals("connection refused", f.reason());
-        recorder.await(HttpResponseSeen.class, 1, x -> x.code() == 502);
-        assertEquals(502, get("/").statusCode(), "the proxy goes on serving");
-    }
-
-    @Test
-    void upstreamAnsweringGarbageGets502WhenRewriting() throws Exception {
-        try (ServerSocket liar = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
-            Thread t = new Thread(() -> {
-                try (Socket s = liar.accept()) {
-                    s.getInputStream().read(new byte[1024]);
-                    s.getOutputStream().write("SSH-2.0-OpenSSH_9.2\r\n".getBytes(StandardCharsets.US_ASCII));
-                    Thread.sleep(200);
-                } catch (Exception ignored) {
-                    // the test fails on what the client got
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-            proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, new HostAndPort("127.0.0.1",
-                    liar.getLocalPort())).withRules(SQUIRREL), recorder);
-            HttpResponse<String> r = get("/");
-            assertEquals(502, r.statusCode(), r.body());
-            assertTrue(r.body().contains("not valid HTTP"), r.body());
-        }
-    }
-
-    @Test
     void forwardProxyServesCurlAndKeepsServingAfterAFailure() throws Exception {
         int deadPort;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -234,48 +169,6 @@ class ProxyHttpTest {
         HttpClient viaProxy = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .proxy(java.net.ProxySelector.of(proxy.address())).build();
         assertEquals("squirrel party", viaProxy.send(request("/secret"), HttpResponse.BodyHandlers.ofString()).body());
-    }
-
-    @Test
-    void forwardProxyKeepsOrderWhenPipelinedRequestsGoToDifferentHosts() throws Exception {
-        try (TestUpstream other = TestUpstream.plain()) {
-            proxy = InterceptingProxy.start(ProxyConfig.forward(ANY_PORT), recorder);
-            String requests = "GET http://127.0.0.1:" + upstream.port() + "/secret HTTP/1.1\r\nHost: a\r\n\r\n"
-                    + "GET http://127.0.0.1:" + other.port() + "/echo HTTP/1.1\r\nHost: b\r\n\r\n"
-                    + "GET http://127.0.0.1:" + upstream.port() + "/chunked HTTP/1.1\r\nHost: a\r\n\r\n";
-            List<FullHttpResponse> responses = new ArrayList<>();
-            EmbeddedChannel parser = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(1 << 20));
-            try (Socket s = new Socket("127.0.0.1", proxy.address().getPort())) {
-                s.setSoTimeout(10_000);
-                s.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
-                byte[] buf = new byte[8192];
-                while (responses.size() < 3) {
-                    int n = s.getInputStream().read(buf);
-                    assertTrue(n > 0, "the proxy closed after " + responses.size() + " responses");
-                    parser.writeInbound(Unpooled.copiedBuffer(buf, 0, n));
-                    for (Object o; (o = parser.readInbound()) != null; ) {
-                        responses.add((FullHttpResponse) o);
-                    }
-                }
-            }
-            try {
-                assertEquals(List.of(TestUpstream.SECRET, "got ", TestUpstream.SECRET), responses.stream()
-                        .map(r -> r.content().toString(StandardCharsets.UTF_8)).toList());
-            } finally {
-                responses.forEach(FullHttpResponse::release);
-                parser.finishAndReleaseAll();
-            }
-        }
-    }
-
-    @Test
-    void originFormRequestToAForwardProxyIsRefusedPlainly() throws Exception {
-        proxy = InterceptingProxy.start(ProxyConfig.forward(ANY_PORT), recorder);
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + proxy.address().getPort() + "/")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(400, r.statusCode());
-        assertTrue(r.body().contains("forward proxy"), r.body());
     }
 
     @Test
@@ -380,20 +273,6 @@ class ProxyHttpTest {
             }
         }
         return line.toString();
-    }
-
-    @Test
-    void clientHalfCloseAfterItsRequestStillGetsTheAnswer() throws Exception {
-        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort()), recorder);
-        try (Socket s = new Socket("127.0.0.1", proxy.address().getPort())) {
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write("GET /secret HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            s.shutdownOutput();
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
-            s.getInputStream().transferTo(got);
-            assertTrue(got.toString(StandardCharsets.US_ASCII).endsWith(TestUpstream.SECRET), got.toString());
-        }
     }
 
     @Test

@@ -5,52 +5,51 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
-/**
- * The last handler of both channels of a proxied connection: hands what arrives (bytes or HTTP objects) and what
- * happens (writability, half-close, TLS handshakes, close, errors) to the connection, which relays it.
- */
-final class RelayHandler extends ChannelInboundHandlerAdapter {
+/** The last handler of a client's channel: hands what arrives and what happens there to the connection. */
+final class ClientSide extends ChannelInboundHandlerAdapter {
 
-    static final String NAME = "relay";
-
+    private final ChannelCommands io;
     private final ProxiedConnection connection;
 
-    RelayHandler(ProxiedConnection connection) {
-        this.connection = connection;
+    ClientSide(ChannelCommands io) {
+        this.io = io;
+        this.connection = io.connection();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        connection.read(ctx.channel(), msg);
+        connection.clientMessage(msg);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        connection.readComplete(ctx.channel());
+        io.active();
+        connection.clientReadComplete();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        connection.writabilityChanged(ctx.channel());
+        connection.clientWritable(ctx.channel().isWritable());
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
-            connection.inputShutdown(ctx.channel());
+            connection.clientInputEnded();
         } else if (evt instanceof SslHandshakeCompletionEvent handshake) {
-            connection.tlsHandshakeDone(ctx.channel(), handshake);
+            io.clientHandshakeDone(handshake);
         }
         ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        connection.closed(ctx.channel());
+        io.clientClosed();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        connection.failed(ctx.channel(), cause);
+        // Resets and TLS failures toward the client (reported by the handshake event) end the connection.
+        connection.clientError();
     }
 }
