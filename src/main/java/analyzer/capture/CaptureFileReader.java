@@ -13,7 +13,8 @@ import java.nio.file.StandardOpenOption;
  * through one buffer and hands each frame over without allocating.
  *
  * <p>pcap: both byte orders, microsecond and nanosecond magic. pcapng: section header, interface description
- * (link type, if_tsresol), enhanced, simple and obsolete packet blocks; other blocks are skipped. All interfaces
+ * (link type, if_tsresol), enhanced, simple and obsolete packet blocks, and Decryption Secrets Blocks holding a TLS
+ * key log (what {@code editcap --inject-secrets tls,KEYS} writes); other blocks are skipped. All interfaces
  * that carry packets must share one link type.
  */
 final class CaptureFileReader implements AutoCloseable {
@@ -36,6 +37,11 @@ final class CaptureFileReader implements AutoCloseable {
     private long[] interfaceUnits = new long[0];
     private byte[] frame = new byte[65536];
     private long packets;
+    /** Where TLS key logs found in Decryption Secrets Blocks go; held until it is set. */
+    private java.util.function.Consumer<String> secrets;
+    private final java.util.List<String> secretsFound = new java.util.ArrayList<>();
+    private static final int DECRYPTION_SECRETS_BLOCK = 0x0000000a;
+    private static final int SECRETS_TLS_KEY_LOG = 0x544c534b;
 
     CaptureFileReader(Path file) throws IOException, CaptureException {
         this.file = file;
@@ -57,6 +63,16 @@ final class CaptureFileReader implements AutoCloseable {
 
     int linkType() {
         return linkType;
+    }
+
+    /**
+     * Receives the text of each TLS key log embedded in the file, in file order; those met while the header
+     * blocks were read are handed over now.
+     */
+    void onSecrets(java.util.function.Consumer<String> sink) {
+        this.secrets = sink;
+        secretsFound.forEach(sink);
+        secretsFound.clear();
     }
 
     long packets() {
@@ -160,6 +176,19 @@ final class CaptureFileReader implements AutoCloseable {
             interfaceUnits = java.util.Arrays.copyOf(interfaceUnits, n + 1);
             interfaceLinkTypes[n] = lt;
             interfaceUnits[n] = units;
+        } else if (type == DECRYPTION_SECRETS_BLOCK && length >= 20) {
+            int secretsType = buf.getInt(start + 8);
+            int secretsLength = buf.getInt(start + 12);
+            if (secretsType == SECRETS_TLS_KEY_LOG && secretsLength >= 0 && secretsLength <= length - 20) {
+                byte[] text = new byte[secretsLength];
+                buf.get(start + 16, text, 0, secretsLength);
+                String keyLog = new String(text, java.nio.charset.StandardCharsets.US_ASCII);
+                if (secrets != null) {
+                    secrets.accept(keyLog);
+                } else {
+                    secretsFound.add(keyLog);
+                }
+            }
         }
         buf.position(start + length);
     }

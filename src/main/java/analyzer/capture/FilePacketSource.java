@@ -55,6 +55,16 @@ public final class FilePacketSource implements AutoCloseable {
         }
     }
 
+    /**
+     * Receives each TLS key log embedded in the file (pcapng Decryption Secrets Blocks) before the packets that
+     * follow it; set before {@link #run}.
+     */
+    public void onSecrets(java.util.function.Consumer<String> sink) {
+        if (reader != null) {
+            reader.onSecrets(sink);
+        }
+    }
+
     /** The file's link type (DLT_ value). */
     public int linkType() {
         return reader != null ? reader.linkType() : handle.getDlt().value();

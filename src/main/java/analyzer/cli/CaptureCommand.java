@@ -7,6 +7,7 @@ import analyzer.capture.LiveCaptureOptions;
 import analyzer.capture.LivePacketSource;
 import analyzer.capture.PacketHandler;
 import analyzer.capture.PcapWriter;
+import analyzer.dissect.tls.KeyMaterial;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"", "Examples:",
             "  analyzer capture --port 5683",
             "  analyzer capture --port 5683 --write captures/",
-            "  analyzer capture --filter 'tcp port 443 or tcp port 8443' --format json"})
+            "  analyzer capture --filter 'tcp port 443 or tcp port 8443' --format json",
+            "  analyzer capture --port 443 --keylog keys.log    # then: SSLKEYLOGFILE=keys.log curl https://…"})
 public final class CaptureCommand implements java.util.concurrent.Callable<Integer> {
 
     @Mixin
@@ -59,6 +61,9 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    TlsKeyOptions tlsKeys;
+
     @Spec
     CommandSpec spec;
 
@@ -85,12 +90,13 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         if (snaplen < 64 || snaplen > 262144) {
             throw new UserError("--snaplen must be between 64 and 262144, not " + snaplen);
         }
-        try (LivePacketSource source = LivePacketSource.open(
+        try (KeyMaterial keys = tlsKeys.load(true, err);
+             LivePacketSource source = LivePacketSource.open(
                 new LiveCaptureOptions(target.interfaceName, bpf, snaplen, 32 * 1024 * 1024))) {
             Path pcapFile = write == null ? null : PcapFiles.resolve(write);
             try (PcapWriter writer = pcapFile == null ? null
                     : PcapWriter.create(pcapFile, source.linkType(), snaplen)) {
-                return run(source, writer, pcapFile, bpf, out, err);
+                return run(source, writer, pcapFile, bpf, out, err, keys);
             }
         } catch (CaptureException e) {
             throw Errors.of(e);
@@ -98,8 +104,8 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     }
 
     private int run(LivePacketSource source, PcapWriter writer, Path pcapFile, String bpf, PrintWriter out,
-                    PrintWriter err) throws CaptureException {
-        SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers, null);
+                    PrintWriter err, KeyMaterial keys) throws CaptureException {
+        SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers, null, keys);
         err.println("Capturing on " + source.interfaceName() + " (" + (bpf.isEmpty() ? "all traffic" : bpf) + ")"
                 + (count != null ? ", " + SniffPipeline.plural(count, "packet") : "")
                 + (duration != null ? ", for " + LiveRun.human(duration) : "") + " — Ctrl-C to stop");

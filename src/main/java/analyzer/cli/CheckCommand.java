@@ -5,6 +5,7 @@ import analyzer.capture.CaptureException;
 import analyzer.capture.FilePacketSource;
 import analyzer.capture.LiveCaptureOptions;
 import analyzer.capture.LivePacketSource;
+import analyzer.dissect.tls.KeyMaterial;
 import analyzer.probe.ServiceProbe;
 import analyzer.report.EncryptionVerdict;
 import analyzer.report.JsonWriter;
@@ -124,7 +125,7 @@ public final class CheckCommand implements Callable<Integer> {
     private String judgeFile(EncryptionVerdict verdict, PrintWriter out) {
         try (FilePacketSource source = FilePacketSource.open(read)) {
             SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, show, out, false, verdict,
-                    verdict::wrap);
+                    verdict::wrap, KeyMaterial.none());
             CaptureException failure = null;
             try {
                 source.run(pipeline.handler());
@@ -147,7 +148,7 @@ public final class CheckCommand implements Callable<Integer> {
         try (LivePacketSource source = LivePacketSource.open(
                 new LiveCaptureOptions(target.interfaceName, bpf, 262144, 32 * 1024 * 1024))) {
             SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, show, out, false, verdict,
-                    verdict::wrap);
+                    verdict::wrap, KeyMaterial.none());
             err.println("Checking " + source.interfaceName() + " (" + bpf + ") for " + LiveRun.human(duration)
                     + " — use the service now; Ctrl-C ends early");
             err.flush();

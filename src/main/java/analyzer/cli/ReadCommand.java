@@ -2,6 +2,7 @@ package analyzer.cli;
 
 import analyzer.capture.CaptureException;
 import analyzer.capture.FilePacketSource;
+import analyzer.dissect.tls.KeyMaterial;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -14,9 +15,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "read", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Read a pcap or pcapng file and show it as 'capture' would.",
-            "HTTP requests and responses are shown field by field, TLS records flagged as encrypted."},
+            "HTTP requests and responses are shown field by field, TLS records flagged as encrypted;",
+            "with keys (--keylog, --server-key, or secrets inside a pcapng) TLS is decrypted and what it carries",
+            "is shown as plaintext would be, marked as decrypted."},
         footer = {"", "Examples:", "  analyzer read captures/http-secret.pcap",
-            "  analyzer read big.pcapng --format json > events.jsonl"})
+            "  analyzer read big.pcapng --format json > events.jsonl",
+            "  analyzer read https.pcap --keylog keys.log"})
 public final class ReadCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "A pcap or pcapng file.")
@@ -31,6 +35,9 @@ public final class ReadCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    TlsKeyOptions tlsKeys;
+
     @Spec
     CommandSpec spec;
 
@@ -39,8 +46,10 @@ public final class ReadCommand implements Callable<Integer> {
         output.validate();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = Main.fitted(spec, spec.commandLine().getErr());
-        try (FilePacketSource source = FilePacketSource.open(file)) {
-            SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers, null);
+        try (KeyMaterial keys = tlsKeys.load(false, err);
+             FilePacketSource source = FilePacketSource.open(file)) {
+            source.onSecrets(text -> keys.addEmbedded(text, file + " (keys embedded in the capture)"));
+            SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers, null, keys);
             CaptureException failure = null;
             try {
                 source.run(pipeline.handler());

@@ -5,6 +5,7 @@ import analyzer.capture.PacketHandler;
 import analyzer.dissect.Dissector;
 import analyzer.dissect.DissectorOptions;
 import analyzer.dissect.EventSink;
+import analyzer.dissect.tls.KeyMaterial;
 import analyzer.flow.ConnectionListenerFactory;
 import analyzer.flow.PacketDecoder;
 import analyzer.flow.ReassemblyLimits;
@@ -37,16 +38,18 @@ final class SniffPipeline {
     /**
      * @param extraSink  also receives every event (a verdict, a test), or null
      */
-    SniffPipeline(int linkType, OutputOptions options, Writer out, boolean layers, EventSink extraSink) {
-        this(linkType, options, true, out, layers, extraSink, UnaryOperator.identity());
+    SniffPipeline(int linkType, OutputOptions options, Writer out, boolean layers, EventSink extraSink,
+                  KeyMaterial keys) {
+        this(linkType, options, true, out, layers, extraSink, UnaryOperator.identity(), keys);
     }
 
     /**
      * @param print  whether events are printed (check prints only its verdict unless --show)
      * @param wrap   decorates the dissector, to see every connection and its reassembled bytes
+     * @param keys   what TLS is opened with ({@link KeyMaterial#none()}: nothing)
      */
     SniffPipeline(int linkType, OutputOptions options, boolean print, Writer out, boolean layers,
-                  EventSink extraSink, UnaryOperator<ConnectionListenerFactory> wrap) {
+                  EventSink extraSink, UnaryOperator<ConnectionListenerFactory> wrap, KeyMaterial keys) {
         if (!PacketDecoder.supports(linkType)) {
             throw new UserError("cannot decode link type " + linkType + " (supported: Ethernet, Linux cooked SLL and"
                     + " SLL2, BSD loopback, raw IPv4/IPv6)");
@@ -60,7 +63,7 @@ final class SniffPipeline {
         EventSink sink = extraSink == null ? printer : tee(printer, extraSink);
         this.counter = new EventCounter(sink);
         ConnectionListenerFactory listeners = wrap.apply(new Dissector(counter,
-                new DissectorOptions(options.maxBody, DissectorOptions.defaults().maxRawPreview())));
+                new DissectorOptions(options.maxBody, DissectorOptions.defaults().maxRawPreview(), keys)));
         if (print && options.hex && options.format == OutputOptions.Format.text) {
             listeners = new PayloadHexDumper(listeners, out, style);
         }
@@ -140,6 +143,9 @@ final class SniffPipeline {
         }
         if (counter.quicPackets() > 0) {
             sb.append(" · ").append(plural(counter.quicPackets(), "QUIC packet"));
+        }
+        if (counter.tlsDecrypted() > 0) {
+            sb.append(" · ").append(plural(counter.tlsDecrypted(), "TLS connection")).append(" decrypted");
         }
         if (counter.httpMalformed() > 0) {
             sb.append(" · ").append(plural(counter.httpMalformed(), "malformed HTTP message"));

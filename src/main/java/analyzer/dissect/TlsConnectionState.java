@@ -24,6 +24,8 @@ public final class TlsConnectionState {
         if (h instanceof TlsHandshake.ClientHello c) {
             clientHello = c;
             offeredAlpn = c.alpn();
+        } else if (h instanceof TlsHandshake.EncryptedExtensions e) {
+            selectedAlpn = e.alpn(); // TLS 1.3 says it here, encrypted: known only with the keys
         } else if (h instanceof TlsHandshake.ServerHello s) {
             serverHello = s;
             selectedAlpn = s.alpn();

@@ -7,6 +7,7 @@ public sealed interface TlsHandshake {
 
     int CLIENT_HELLO = 1;
     int SERVER_HELLO = 2;
+    int ENCRYPTED_EXTENSIONS = 8;
     int CERTIFICATE = 11;
 
     int type();
@@ -32,6 +33,13 @@ public sealed interface TlsHandshake {
             implements TlsHandshake {
         public int type() {
             return SERVER_HELLO;
+        }
+    }
+
+    /** TLS 1.3's EncryptedExtensions, readable once decrypted: the application protocol the server chose. */
+    record EncryptedExtensions(String alpn) implements TlsHandshake {
+        public int type() {
+            return ENCRYPTED_EXTENSIONS;
         }
     }
 

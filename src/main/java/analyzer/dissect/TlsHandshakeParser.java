@@ -30,6 +30,7 @@ final class TlsHandshakeParser {
                 case TlsHandshake.CLIENT_HELLO -> clientHello(r);
                 case TlsHandshake.SERVER_HELLO -> serverHello(r);
                 case TlsHandshake.CERTIFICATE -> certificates(r, tls13Format);
+                case TlsHandshake.ENCRYPTED_EXTENSIONS -> encryptedExtensions(r);
                 default -> new TlsHandshake.Other(type, length);
             };
         } catch (Truncated e) {
@@ -125,6 +126,23 @@ final class TlsHandshakeParser {
             }
         }
         return new TlsHandshake.ServerHello(legacyVersion, selected, suite, alpn);
+    }
+
+    private static TlsHandshake.EncryptedExtensions encryptedExtensions(Reader r) {
+        String alpn = null;
+        int extensionsEnd = r.pos + 2 + r.u16();
+        while (r.pos + 4 <= extensionsEnd) {
+            int extType = r.u16();
+            int extLength = r.u16();
+            int extEnd = r.pos + extLength;
+            Reader ext = r.sub(extLength);
+            if (extType == EXT_ALPN) {
+                List<String> protocols = alpn(ext);
+                alpn = protocols.isEmpty() ? null : protocols.get(0);
+            }
+            r.pos = extEnd;
+        }
+        return new TlsHandshake.EncryptedExtensions(alpn);
     }
 
     private static TlsHandshake.Certificates certificates(Reader r, boolean tls13Format) {

@@ -9,6 +9,7 @@ import analyzer.dissect.HttpResponseSeen;
 import analyzer.dissect.quic.QuicPacketSeen;
 import analyzer.dissect.RawDataSeen;
 import analyzer.dissect.StreamGap;
+import analyzer.dissect.TlsDecryptionSeen;
 import analyzer.dissect.TlsRecordSeen;
 
 /** Counts events for the end-of-run summary, then passes them on. */
@@ -23,6 +24,7 @@ public final class EventCounter implements EventSink {
     private long gaps;
     private long dnsMessages;
     private long quicPackets;
+    private long tlsDecrypted;
 
     public EventCounter(EventSink next) {
         this.next = next;
@@ -46,6 +48,8 @@ public final class EventCounter implements EventSink {
             dnsMessages++;
         } else if (event instanceof QuicPacketSeen) {
             quicPackets++;
+        } else if (event instanceof TlsDecryptionSeen d && d.outcome() == TlsDecryptionSeen.Outcome.DECRYPTED) {
+            tlsDecrypted++;
         }
         next.accept(event);
     }
@@ -85,5 +89,10 @@ public final class EventCounter implements EventSink {
 
     public long quicPackets() {
         return quicPackets;
+    }
+
+    /** TLS connections opened with keys. */
+    public long tlsDecrypted() {
+        return tlsDecrypted;
     }
 }

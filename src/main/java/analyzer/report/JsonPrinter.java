@@ -12,6 +12,7 @@ import analyzer.dissect.HttpResponseSeen;
 import analyzer.dissect.quic.QuicPacketSeen;
 import analyzer.dissect.RawDataSeen;
 import analyzer.dissect.StreamGap;
+import analyzer.dissect.TlsDecryptionSeen;
 import analyzer.dissect.TlsHandshake;
 import analyzer.dissect.TlsNames;
 import analyzer.dissect.TlsRecordSeen;
@@ -97,6 +98,9 @@ public final class JsonPrinter implements EventSink {
     private static final byte[] TLS_VERSION = JsonLine.name("tls.record.version");
     private static final byte[] TLS_LENGTH = JsonLine.name("tls.record.length");
     private static final byte[] TLS_ENCRYPTED = JsonLine.name("tls.encrypted");
+    private static final byte[] TLS_DECRYPTED = JsonLine.name("tls.decrypted");
+    private static final byte[] DECRYPTION_OUTCOME = JsonLine.name("tls.decryption.outcome");
+    private static final byte[] DECRYPTION_DETAIL = JsonLine.name("tls.decryption.detail");
     private static final byte[] ALERT_LEVEL = JsonLine.name("tls.alert_message.level");
     private static final byte[] ALERT_DESC = JsonLine.name("tls.alert_message.desc");
     private static final byte[] HANDSHAKE_TYPE = JsonLine.name("tls.handshake.type");
@@ -121,6 +125,7 @@ public final class JsonPrinter implements EventSink {
     private static final byte[] TCP_GAP = quoted("tcp.gap");
     private static final byte[] DNS = quoted("dns");
     private static final byte[] QUIC = quoted("quic");
+    private static final byte[] TLS_DECRYPTION = quoted("tls.decryption");
     private static final byte[] WIRE = quoted("wire");
     private static final byte[] PROXY = quoted("proxy");
 
@@ -188,6 +193,10 @@ public final class JsonPrinter implements EventSink {
             dns(d);
         } else if (event instanceof QuicPacketSeen q) {
             quic(q);
+        } else if (event instanceof TlsDecryptionSeen d) {
+            common(TLS_DECRYPTION, d);
+            json.field(DECRYPTION_OUTCOME, d.outcome().jsonName());
+            json.field(DECRYPTION_DETAIL, d.detail());
         }
         json.end();
         json.newline();
@@ -222,11 +231,15 @@ public final class JsonPrinter implements EventSink {
         }
         json.endArray();
         json.key(SEEN_BY).raw(frames.isEmpty() ? PROXY : WIRE);
+        if (e.flow().insideTls()) {
+            json.field(TLS_DECRYPTED, true);
+        }
     }
 
     /** {@code ,"flow":1,"direction":…,"tcp.dstport":5683} for this flow and direction. */
     private byte[] endpoints(Flow flow, Direction direction) {
-        int slot = flow.id() & (ENDPOINT_CACHE - 1);
+        // A connection and its decrypted view (same id) take neighbouring slots, not turns in one.
+        int slot = ((flow.id() << 1) | (flow.insideTls() ? 1 : 0)) & (ENDPOINT_CACHE - 1);
         int index = slot * 2 + direction.ordinal();
         if (cachedFlows[slot] != flow) {
             cachedFlows[slot] = flow;
@@ -397,6 +410,9 @@ public final class JsonPrinter implements EventSink {
                 .field(TLS_VERSION, TlsNames.version(t.version()))
                 .field(TLS_LENGTH, t.length())
                 .field(TLS_ENCRYPTED, t.encrypted());
+        if (t.decrypted()) {
+            json.field(TLS_DECRYPTED, true);
+        }
         if (t.alert() != null) {
             json.field(ALERT_LEVEL, TlsNames.alertLevel(t.alert().level()))
                     .field(ALERT_DESC, TlsNames.alertDescription(t.alert().description()));
@@ -436,6 +452,8 @@ public final class JsonPrinter implements EventSink {
                 if (s.alpn() != null) {
                     json.field(ALPN_SELECTED, s.alpn());
                 }
+            } else if (h instanceof TlsHandshake.EncryptedExtensions e && e.alpn() != null) {
+                json.field(ALPN_SELECTED, e.alpn());
             } else if (h instanceof TlsHandshake.Certificates c) {
                 json.beginArray(CERTIFICATES);
                 for (TlsHandshake.CertificateSummary cert : c.chain()) {

@@ -13,6 +13,7 @@ import analyzer.dissect.quic.QuicPacketSeen;
 import analyzer.dissect.RawDataSeen;
 import analyzer.dissect.StreamGap;
 import analyzer.dissect.TlsAlert;
+import analyzer.dissect.TlsDecryptionSeen;
 import analyzer.dissect.TlsHandshake;
 import analyzer.dissect.TlsNames;
 import analyzer.dissect.TlsRecordSeen;
@@ -81,6 +82,8 @@ public final class TextPrinter implements EventSink {
             dns(d);
         } else if (event instanceof QuicPacketSeen q) {
             quic(q);
+        } else if (event instanceof TlsDecryptionSeen d) {
+            decryption(d);
         }
         write();
     }
@@ -95,11 +98,21 @@ public final class TextPrinter implements EventSink {
     }
 
     private void request(HttpRequestSeen r) {
-        header(r, style.bold("HTTP request"));
+        header(r, style.bold("HTTP request") + (r.flow().insideTls() ? "  " + style.green(DECRYPTED) : ""));
         startLine(r.method(), r.uri(), r.version());
         headersAndBody(r.headers(), r.body());
-        leaks(Leaks.of(r));
-        sb.append(INDENT).append(style.yellow("⚠ readable by anyone on the path")).append("\n\n");
+        leaks(Leaks.of(r), r.flow().insideTls());
+        readableBy(r);
+    }
+
+    /** Under each message: who can read it — anyone on the path, or, decrypted, only who holds the keys. */
+    private void readableBy(Event e) {
+        if (e.flow().insideTls()) {
+            sb.append(INDENT).append(style.green("🔓 " + decryptedWith(e.flow().id())
+                    + ": encrypted on the wire")).append("\n\n");
+        } else {
+            sb.append(INDENT).append(style.yellow("⚠ readable by anyone on the path")).append("\n\n");
+        }
     }
 
     private void response(HttpResponseSeen r) {
@@ -117,11 +130,14 @@ public final class TextPrinter implements EventSink {
         if (r.requestMethod() != null) {
             sb.append("  to ").append(r.requestMethod()).append(' ').append(r.requestUri());
         }
+        if (r.flow().insideTls()) {
+            sb.append("  ").append(style.green(DECRYPTED));
+        }
         headerEnd(r, start);
         startLine(r.version(), Integer.toString(r.code()), r.phrase());
         headersAndBody(r.headers(), r.body());
-        leaks(Leaks.of(r));
-        sb.append(INDENT).append(style.yellow("⚠ readable by anyone on the path")).append("\n\n");
+        leaks(Leaks.of(r), r.flow().insideTls());
+        readableBy(r);
     }
 
     /** The request or status line, in bold; plain text is appended in place rather than concatenated first. */
@@ -136,10 +152,11 @@ public final class TextPrinter implements EventSink {
     }
 
     /** Credentials and session tokens are what a thief takes first: say so under the message. */
-    private void leaks(List<Leaks.Leak> leaks) {
+    private void leaks(List<Leaks.Leak> leaks, boolean insideTls) {
         for (Leaks.Leak leak : leaks) {
             int line = sb.length();
-            sb.append(INDENT).append(style.red("⚠ " + leak.kind().label() + " in clear: " + leak.detail())).append('\n');
+            sb.append(INDENT).append(style.red("⚠ " + leak.kind().label() + (insideTls ? " inside TLS: " : " in clear: ")
+                    + leak.detail())).append('\n');
             fitLine(line, INDENT.length() + 2);
         }
     }
@@ -222,6 +239,9 @@ public final class TextPrinter implements EventSink {
             if (meaning != null) {
                 line.append("    ").append(meaning);
             }
+            if (t.decrypted()) {
+                line.append("  ").append(DECRYPTED_MARK);
+            }
             header(t, a.level() == 2 ? style.red(line.toString()) : line.toString());
             return;
         }
@@ -232,14 +252,45 @@ public final class TextPrinter implements EventSink {
                 }
                 describe(line, t.handshakes().get(i));
             }
+            if (t.decrypted()) {
+                line.append("  ").append(DECRYPTED_MARK);
+            }
             header(t, line.toString());
             return;
         }
         line.append(grouped(t.length())).append(t.length() == 1 ? " byte" : " bytes");
-        if (t.encrypted()) {
+        if (t.decrypted()) {
+            line.append("  ").append(style.green(DECRYPTED_MARK));
+        } else if (t.encrypted()) {
             line.append("  ").append(style.green("🔒 encrypted, unreadable"));
         }
         header(t, line.toString());
+    }
+
+    private static final String DECRYPTED = "decrypted";
+    private static final String DECRYPTED_MARK = "🔓 decrypted";
+
+    /**
+     * "decrypted with the key log (TLS 1.3, …)": said once per connection, when its first protected record opens,
+     * or why it did not.
+     */
+    private void decryption(TlsDecryptionSeen d) {
+        if (d.outcome() == TlsDecryptionSeen.Outcome.DECRYPTED) {
+            int slot = d.flow().id() & (SHOWN_FLOWS - 1);
+            decryptedFlow[slot] = d.flow().id();
+            decryptedHow[slot] = d.detail().startsWith("with the server key") ? "decrypted with the server's key"
+                    : d.detail().startsWith("as a resumed session") ? "decrypted (resumed session)"
+                    : "decrypted with the key log";
+            header(d, style.green("TLS  🔓 decrypted " + d.detail()));
+        } else {
+            header(d, style.yellow("TLS  not decrypted: " + d.detail()));
+        }
+    }
+
+    /** How the connection's TLS was opened, as its decryption line said. */
+    private String decryptedWith(int flowId) {
+        int slot = flowId & (SHOWN_FLOWS - 1);
+        return decryptedFlow[slot] == flowId && decryptedHow[slot] != null ? decryptedHow[slot] : "decrypted";
     }
 
     /** What an alert means for the story ("the client rejected the server's certificate"), or null. */
@@ -288,6 +339,8 @@ public final class TextPrinter implements EventSink {
             line.append("ServerHello  ").append(TlsNames.version(s.selectedVersion()))
                     .append(", ").append(TlsNames.cipherSuite(s.cipherSuite()))
                     .append(s.alpn() != null ? ", ALPN " + s.alpn() : "");
+        } else if (h instanceof TlsHandshake.EncryptedExtensions e) {
+            line.append("EncryptedExtensions").append(e.alpn() != null ? "  ALPN " + e.alpn() : "");
         } else if (h instanceof TlsHandshake.Certificates c) {
             line.append("Certificate  ");
             if (c.chain().isEmpty()) {
@@ -391,7 +444,9 @@ public final class TextPrinter implements EventSink {
         int start = sb.length();
         boolean fromClient = e.direction() == analyzer.flow.Direction.CLIENT_TO_SERVER;
         int slot = e.flow().id() & (SHOWN_FLOWS - 1);
-        if (shownFlow[slot] != e.flow()) {
+        // A connection and its decrypted view share id and endpoints, and so their prefix.
+        analyzer.flow.Flow shown = shownFlow[slot];
+        if (shown == null || shown.id() != e.flow().id() || shown.client() != e.flow().client()) {
             shownFlow[slot] = e.flow();
             shownPrefix[slot * 2] = null;
             shownPrefix[slot * 2 + 1] = null;
@@ -484,6 +539,8 @@ public final class TextPrinter implements EventSink {
     private static final int SHOWN_FLOWS = 256;
     private final analyzer.flow.Flow[] shownFlow = new analyzer.flow.Flow[SHOWN_FLOWS];
     private final byte[][] shownPrefix = new byte[SHOWN_FLOWS * 2][];
+    private final int[] decryptedFlow = new int[SHOWN_FLOWS];
+    private final String[] decryptedHow = new String[SHOWN_FLOWS];
 
     /**
      * Header lines as printed, for recently seen HttpHeader objects: the dissector hands out the same object for a
