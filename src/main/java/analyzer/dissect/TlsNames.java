@@ -8,6 +8,12 @@ public final class TlsNames {
 
     private static final Map<Integer, String> CIPHER_SUITES = new HashMap<>();
     private static final Map<Integer, String> ALERTS = new HashMap<>();
+    /**
+     * The alerts that say "your certificate is not acceptable" (RFC 8446 section 6.2): the one set the text printer,
+     * the proxy's forgery verdict and the secret server use to tell a rejected certificate from another failure.
+     */
+    private static final java.util.Set<Integer> CERTIFICATE_REJECTIONS = java.util.Set.of(42, 43, 44, 45, 46, 48, 113);
+
     private static final Map<Integer, String> HANDSHAKE_TYPES = new HashMap<>();
 
     static {
@@ -125,5 +131,20 @@ public final class TlsNames {
     /** RFC 8701 reserved values (0x0a0a, 0x1a1a, …) that clients send to keep servers tolerant. */
     public static boolean isGrease(int value) {
         return (value & 0x0f0f) == 0x0a0a && ((value >> 8) == (value & 0xff));
+    }
+
+    /** Whether an alert says the peer's certificate was not accepted (bad, unsupported, revoked, expired, unknown CA…). */
+    public static boolean rejectsCertificate(int alertDescription) {
+        return CERTIFICATE_REJECTIONS.contains(alertDescription);
+    }
+
+    /** The same, for an alert by name ("unknown_ca"), as JDK and OpenSSL messages spell it. */
+    public static boolean rejectsCertificate(String alertName) {
+        for (int code : CERTIFICATE_REJECTIONS) {
+            if (ALERTS.get(code).equals(alertName)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

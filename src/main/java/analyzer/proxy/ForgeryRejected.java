@@ -1,5 +1,6 @@
 package analyzer.proxy;
 
+import analyzer.dissect.TlsNames;
 import analyzer.flow.Flow;
 
 /**
@@ -26,10 +27,6 @@ public record ForgeryRejected(Flow flow, long timestampMicros, String host, Evid
 
     /** Whether the client turned the certificate down (rather than the handshake failing for another reason). */
     public boolean certificateRejected() {
-        return evidence == Evidence.CLOSED || (alert != null && switch (alert) {
-            case "bad_certificate", "unsupported_certificate", "certificate_revoked", "certificate_expired",
-                    "certificate_unknown", "unknown_ca", "access_denied" -> true;
-            default -> false;
-        });
+        return evidence == Evidence.CLOSED || alert != null && TlsNames.rejectsCertificate(alert);
     }
 }

@@ -296,8 +296,7 @@ public final class TextPrinter implements EventSink {
     /** What an alert means for the story ("the client rejected the server's certificate"), or null. */
     static String alertMeaning(TlsRecordSeen t) {
         int d = t.alert().description();
-        boolean certificateProblem = d == 42 || d == 43 || d == 44 || d == 45 || d == 46 || d == 48;
-        if (certificateProblem) {
+        if (TlsNames.rejectsCertificate(d)) {
             return t.direction() == analyzer.flow.Direction.CLIENT_TO_SERVER
                     ? "the client rejected the server's certificate"
                     : "the server rejected the client's certificate";

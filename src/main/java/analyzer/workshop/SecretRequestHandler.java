@@ -1,5 +1,6 @@
 package analyzer.workshop;
 
+import analyzer.dissect.TlsNames;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -111,11 +112,9 @@ final class SecretRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         int alert = m.indexOf("Received fatal alert: ");
         if (alert >= 0) {
             String name = m.substring(alert + "Received fatal alert: ".length()).trim();
-            return switch (name) {
-                case "unknown_ca", "certificate_unknown", "bad_certificate", "certificate_expired" ->
-                        "the client rejected the certificate (alert " + name + ")";
-                default -> "the client ended the handshake (alert " + name + ")";
-            };
+            return TlsNames.rejectsCertificate(name)
+                    ? "the client rejected the certificate (alert " + name + ")"
+                    : "the client ended the handshake (alert " + name + ")";
         }
         if (t instanceof SSLException) {
             return "TLS handshake failed: " + shorten(m);

@@ -57,4 +57,20 @@ class HandshakeFailuresTest {
         assertEquals("protocol_version", protocol.alert());
         assertFalse(protocol.certificateRejected());
     }
+
+    @Test
+    void theProxyTheServerAndThePrinterShareOneSetOfCertificateAlerts() {
+        for (String name : new String[] {"bad_certificate", "unsupported_certificate", "certificate_revoked",
+                "certificate_expired", "certificate_unknown", "unknown_ca", "bad_certificate_status_response"}) {
+            assertTrue(analyzer.dissect.TlsNames.rejectsCertificate(name), name);
+            ForgeryRejected r = new ForgeryRejected(null, 0, "localhost", ForgeryRejected.Evidence.ALERT_IN_CLEAR, name,
+                    null);
+            assertTrue(r.certificateRejected(), name);
+        }
+        for (String name : new String[] {"handshake_failure", "protocol_version", "access_denied", "close_notify"}) {
+            assertFalse(analyzer.dissect.TlsNames.rejectsCertificate(name), name);
+        }
+        assertTrue(analyzer.dissect.TlsNames.rejectsCertificate(48));
+        assertFalse(analyzer.dissect.TlsNames.rejectsCertificate(40));
+    }
 }
