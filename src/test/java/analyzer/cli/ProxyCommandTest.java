@@ -29,7 +29,7 @@ class ProxyCommandTest {
         try {
             CompletableFuture<CommandRun> run = CompletableFuture.supplyAsync(() -> CommandRun.of("proxy",
                     "--listen", "127.0.0.1:" + port, "--upstream", "127.0.0.1:" + server.getAddress().getPort(),
-                    "--replace", "fluffy tail=>squirrel party", "--duration", "3s", "--color", "never"));
+                    "--replace", "fluffy tail=>squirrel party", "--duration", "5s", "--color", "never"));
             String body = getWhenUp(port);
             assertEquals("squirrel party", body);
             CommandRun r = run.get(20, TimeUnit.SECONDS);
@@ -52,7 +52,7 @@ class ProxyCommandTest {
         try {
             CompletableFuture<CommandRun> run = CompletableFuture.supplyAsync(() -> CommandRun.of("proxy",
                     "--listen", "127.0.0.1:" + port, "--upstream", "127.0.0.1:" + server.getAddress().getPort(),
-                    "--replace", "fluffy tail=>squirrel party", "--duration", "3s", "--format", "json"));
+                    "--replace", "fluffy tail=>squirrel party", "--duration", "5s", "--format", "json"));
             assertEquals("squirrel party", getWhenUp(port));
             CommandRun r = run.get(20, TimeUnit.SECONDS);
             assertEquals(0, r.code(), r.err());
@@ -73,9 +73,10 @@ class ProxyCommandTest {
         }
     }
 
+    /** Waits for the proxy to listen: on a loaded machine its start can take seconds (its --duration runs from then). */
     private static String getWhenUp(int port) throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 600; i++) {
             try {
                 return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
