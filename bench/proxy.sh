@@ -14,7 +14,10 @@
 # the figures are those of a running proxy, not of a JVM whose JIT is still compiling the relay path (on two busy
 # cores that takes longer than the 5 s warm-up every target gets before each run). nginx and mitmdump need none.
 #
-# usage: bench/proxy.sh [--seconds N] [--warmup N] [--jit-warmup N] [--rounds N]
+# --baseline JAR also runs another build of analyzer (say, main before a change) as a printing HTTP proxy and an
+# intercepting HTTPS proxy, measured in the same rounds as this checkout's, and prints this build's ratio to it.
+#
+# usage: bench/proxy.sh [--seconds N] [--warmup N] [--jit-warmup N] [--rounds N] [--baseline JAR]
 # needs (Debian): nginx-light wrk mitmproxy openssl
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -23,22 +26,26 @@ seconds=10
 warmup=5
 jit_warmup=20
 rounds=3
+baseline=""
 while (($#)); do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
     --jit-warmup) jit_warmup="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
-    *) echo "usage: $0 [--seconds N] [--warmup N] [--jit-warmup N] [--rounds N]" >&2; exit 2 ;;
+    --baseline) baseline="$(readlink -f "$2")"; shift 2 ;;
+    *) echo "usage: $0 [--seconds N] [--warmup N] [--jit-warmup N] [--rounds N] [--baseline JAR]" >&2; exit 2 ;;
   esac
 done
 for tool in nginx wrk mitmdump openssl java mvn curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool not found (apt-get install nginx-light wrk mitmproxy openssl curl)" >&2; exit 2; }
 done
 ./analyzer --version >/dev/null  # builds target/analyzer.jar when needed
+if [[ -n "$baseline" && ! -f "$baseline" ]]; then echo "bench: no such jar: $baseline" >&2; exit 2; fi
 
 work="$(mktemp -d)"
 up=15683; up_tls=15684; nginx_proxy=18081; analyzer_http=18080; analyzer_brief=18083; analyzer_epoll=18085; mitm_http=18082; analyzer_https=18443; mitm_https=18444
+base_http=18086; base_https=18445
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -112,12 +119,23 @@ pids+=($!)
 ./analyzer proxy --listen 127.0.0.1:$analyzer_epoll --upstream 127.0.0.1:$up --color never --transport epoll \
   > "$work/analyzer-epoll.txt" 2> "$work/analyzer-epoll.err" &
 pids+=($!)
+if [[ -n "$baseline" ]]; then
+  # The same JVM options as ./analyzer gives this checkout's proxies (no class-data archive: it only speeds the start).
+  java -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr -jar "$baseline" proxy --listen 127.0.0.1:$base_http \
+    --upstream 127.0.0.1:$up --color never > "$work/baseline-http.txt" 2> "$work/baseline-http.err" &
+  pids+=($!)
+  java -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr -jar "$baseline" proxy --listen 127.0.0.1:$base_https \
+    --upstream 127.0.0.1:$up_tls --tls intercept --upstream-insecure --mitm-ca "$work/baseline-mitm-ca" --color never \
+    > "$work/baseline-https.txt" 2> "$work/baseline-https.err" &
+  pids+=($!)
+fi
 mitmdump --mode "reverse:http://127.0.0.1:$up" --listen-host 127.0.0.1 --listen-port $mitm_http \
   > "$work/mitm-http.txt" 2>&1 &
 pids+=($!)
 mitmdump --mode "reverse:https://127.0.0.1:$up_tls" --ssl-insecure --listen-host 127.0.0.1 --listen-port $mitm_https \
   --set confdir="$work/mitmproxy" > "$work/mitm-https.txt" 2>&1 &
 pids+=($!)
+if [[ -n "$baseline" ]]; then wait_port $base_http; wait_port $base_https https; fi
 wait_port $analyzer_http; wait_port $analyzer_brief; wait_port $analyzer_epoll; wait_port $analyzer_https https; wait_port $mitm_http; wait_port $mitm_https https
 
 declare -A rps p99 runs
@@ -143,22 +161,30 @@ for port in $analyzer_http $analyzer_epoll $analyzer_brief; do
   wrk -t2 -c8 -d"${jit_warmup}s" "http://127.0.0.1:$port/" >/dev/null 2>&1 || true
 done
 wrk -t2 -c8 -d"${jit_warmup}s" "https://127.0.0.1:$analyzer_https/" >/dev/null 2>&1 || true
+if [[ -n "$baseline" ]]; then
+  wrk -t2 -c8 -d"${jit_warmup}s" "http://127.0.0.1:$base_http/" >/dev/null 2>&1 || true
+  wrk -t2 -c8 -d"${jit_warmup}s" "https://127.0.0.1:$base_https/" >/dev/null 2>&1 || true
+fi
 echo "load: wrk -t2 -c8, ${seconds} s per run after ${warmup} s of warm-up (analyzer proxies: ${jit_warmup} s more first); upstream nginx (1 worker) on 127.0.0.1; $(nproc) cores; load average $load_before before the warm-up"
 measure "HTTP  direct to nginx" "http://127.0.0.1:$up/"
 measure "HTTP  analyzer proxy (eavesdropping, printed)" "http://127.0.0.1:$analyzer_http/"
 measure "HTTP  analyzer proxy --transport epoll (printed)" "http://127.0.0.1:$analyzer_epoll/"
 measure "HTTP  analyzer proxy --brief (one line each)" "http://127.0.0.1:$analyzer_brief/"
 measure "HTTP  nginx reverse proxy (1 worker)" "http://127.0.0.1:$nginx_proxy/"
+[[ -z "$baseline" ]] || measure "HTTP  baseline build (printed)" "http://127.0.0.1:$base_http/"
 median() { tr ' ' '\n' <<< "$1" | grep . | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 for ((round = 2; round <= rounds; round++)); do
   measure "HTTP  analyzer proxy (eavesdropping, printed)" "http://127.0.0.1:$analyzer_http/" again
   measure "HTTP  analyzer proxy --transport epoll (printed)" "http://127.0.0.1:$analyzer_epoll/" again
   measure "HTTP  analyzer proxy --brief (one line each)" "http://127.0.0.1:$analyzer_brief/" again
   measure "HTTP  nginx reverse proxy (1 worker)" "http://127.0.0.1:$nginx_proxy/" again
+  [[ -z "$baseline" ]] || measure "HTTP  baseline build (printed)" "http://127.0.0.1:$base_http/" again
 done
 if ((rounds > 1)); then
-  for name in "HTTP  analyzer proxy (eavesdropping, printed)" "HTTP  analyzer proxy --transport epoll (printed)" \
-      "HTTP  analyzer proxy --brief (one line each)" "HTTP  nginx reverse proxy (1 worker)"; do
+  medians=("HTTP  analyzer proxy (eavesdropping, printed)" "HTTP  analyzer proxy --transport epoll (printed)"
+    "HTTP  analyzer proxy --brief (one line each)" "HTTP  nginx reverse proxy (1 worker)")
+  [[ -z "$baseline" ]] || medians+=("HTTP  baseline build (printed)")
+  for name in "${medians[@]}"; do
     rps[$name]=$(median "${runs[$name]}")
     printf '%-50s %10s req/s   median of %s runs\n' "$name" "${rps[$name]}" "$rounds"
   done
@@ -167,6 +193,17 @@ measure "HTTP  mitmdump --mode reverse" "http://127.0.0.1:$mitm_http/"
 measure "HTTPS direct to nginx" "https://127.0.0.1:$up_tls/"
 measure "HTTPS analyzer proxy --tls intercept" "https://127.0.0.1:$analyzer_https/"
 measure "HTTPS mitmdump --mode reverse:https" "https://127.0.0.1:$mitm_https/"
+if [[ -n "$baseline" ]]; then
+  # Taking turns with the baseline, --rounds times, so both see the same moments of a shared machine.
+  for ((round = 1; round <= rounds; round++)); do
+    measure "HTTPS analyzer proxy --tls intercept" "https://127.0.0.1:$analyzer_https/" again
+    measure "HTTPS baseline build --tls intercept" "https://127.0.0.1:$base_https/" again
+  done
+  for name in "HTTPS analyzer proxy --tls intercept" "HTTPS baseline build --tls intercept"; do
+    rps[$name]=$(median "${runs[$name]}")
+    printf '%-50s %10s req/s   median of: %s\n' "$name" "${rps[$name]}" "${runs[$name]% }"
+  done
+fi
 
 # Added latency without queueing: one connection, one request at a time, so each p99 is the path's own. A p99 on
 # shared cores jumps with whatever else runs for a moment, so the paths take turns, --rounds times 5 s each, and
@@ -205,4 +242,9 @@ printf 'p99 added by analyzer (one connection): HTTP %s ms, HTTPS %s ms   (targe
   "$(added "${lat[HTTP  nginx reverse proxy (1 worker)]}" "${lat[HTTP  direct to nginx]}")"
 printf 'p99 under load (-c8): analyzer %s ms, nginx proxy %s ms, mitmdump %s ms\n' \
   "${p99[HTTP  analyzer proxy (eavesdropping, printed)]}" "${p99[HTTP  nginx reverse proxy (1 worker)]}" "${p99[HTTP  mitmdump --mode reverse]}"
+if [[ -n "$baseline" ]]; then
+  printf 'this build / baseline build: HTTP %sx, HTTPS %sx   (target >= 1)\n' \
+    "$(ratio "${rps[HTTP  analyzer proxy (eavesdropping, printed)]}" "${rps[HTTP  baseline build (printed)]}")" \
+    "$(ratio "${rps[HTTPS analyzer proxy --tls intercept]}" "${rps[HTTPS baseline build --tls intercept]}")"
+fi
 echo "analyzer printed $(grep -c '^EAVESDROP' "$work/analyzer-http.txt" || true) HTTP and $(grep -c '^EAVESDROP' "$work/analyzer-https.txt" || true) HTTPS exchanges ($(du -sh "$work/analyzer-http.txt" | cut -f1) of text)"
