@@ -1,5 +1,7 @@
 package analyzer.cli;
 
+import analyzer.capture.PortFilter;
+import analyzer.flow.Flow;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -36,20 +38,16 @@ public final class CaptureTarget {
                 throw new UserError("--port must be between 1 and 65535, not " + p);
             }
         }
-        StringBuilder portFilter = new StringBuilder();
-        for (int p : ports) {
-            portFilter.append(portFilter.length() > 0 ? " or " : "").append("tcp port ").append(p)
-                    .append(" or udp port ").append(p);
-        }
+        String portFilter = PortFilter.of(ports, Flow.Transport.TCP, Flow.Transport.UDP);
         if (filter != null && filter.isBlank()) {
             throw new UserError("--filter is empty; give a BPF expression such as 'tcp port 443'");
         }
-        if (filter != null && portFilter.length() > 0) {
+        if (filter != null && !portFilter.isEmpty()) {
             return "(" + filter + ") and (" + portFilter + ")";
         }
         if (filter != null) {
             return filter;
         }
-        return portFilter.length() > 0 ? portFilter.toString() : "tcp or udp";
+        return !portFilter.isEmpty() ? portFilter : "tcp or udp";
     }
 }

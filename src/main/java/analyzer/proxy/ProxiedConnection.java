@@ -101,11 +101,9 @@ final class ProxiedConnection {
     private Answer answer = Answer.NONE;
     /** Where the upstream connection of the moment goes. */
     private HostAndPort target;
-    private boolean upstreamTls;
     private long upstreamBytes;
     private long clientBytes;
     private boolean upstreamWritable = true;
-    private boolean clientWritable = true;
     private boolean clientInputEnded;
     /** Forward mode: where the CONNECT being read goes. */
     private HostAndPort connectTarget;
@@ -199,7 +197,6 @@ final class ProxiedConnection {
 
     private void connect(HostAndPort to, boolean tls) {
         target = to;
-        upstreamTls = tls;
         upstream = UpstreamState.CONNECTING;
         upstreamBytes = 0;
         io.connect(to, tls, client == ClientState.HTTP);
@@ -508,7 +505,6 @@ final class ProxiedConnection {
     }
 
     void clientWritable(boolean writable) {
-        clientWritable = writable;
         if (upstream != UpstreamState.NONE) {
             io.read(Side.UPSTREAM, writable);
         }

@@ -4,10 +4,12 @@ import analyzer.capture.CaptureException;
 import analyzer.capture.LiveCaptureOptions;
 import analyzer.capture.LivePacketSource;
 import analyzer.capture.PcapWriter;
+import analyzer.capture.PortFilter;
 import analyzer.dissect.Dissector;
 import analyzer.dissect.DissectorOptions;
 import analyzer.dissect.Event;
 import analyzer.flow.ConnectionListenerFactory;
+import analyzer.flow.Flow;
 import analyzer.flow.ReassemblyLimits;
 import analyzer.flow.PacketPipeline;
 import java.nio.file.Path;
@@ -59,11 +61,8 @@ public final class WireTap implements AutoCloseable {
      */
     public static WireTap start(List<Integer> ports, Path record, UnaryOperator<ConnectionListenerFactory> tee)
             throws CaptureException {
-        StringBuilder filter = new StringBuilder();
-        for (int port : ports) {
-            filter.append(filter.length() > 0 ? " or " : "").append("tcp port ").append(port);
-        }
-        LivePacketSource source = LivePacketSource.open(LiveCaptureOptions.loopback(filter.toString()));
+        LivePacketSource source = LivePacketSource.open(LiveCaptureOptions.loopback(
+                PortFilter.of(ports, Flow.Transport.TCP)));
         PcapWriter writer = null;
         try {
             writer = record == null ? null

@@ -405,7 +405,7 @@ class ProxyHttpTest {
         String proxyUrl = "http://127.0.0.1:" + proxy.address().getPort();
         try (PythonHttpServer python = PythonHttpServer.start(dir)) {
             String url = "http://127.0.0.1:" + python.port() + "/";
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 10; i++) {
                 Curl closing = Curl.run("-m", "5", "-x", proxyUrl, "-H", "Connection: close", url);
                 assertEquals(0, closing.code(), kind.label() + ", request " + i + ": " + closing.err());
                 assertEquals(TestUpstream.SECRET, closing.out());
