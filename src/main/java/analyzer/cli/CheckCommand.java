@@ -62,10 +62,6 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--show", description = "Also print every event, as 'capture' does.")
     boolean show;
 
-    @Option(names = "--show-secrets",
-            description = "Show credentials and query strings found in full (default: a recognisable prefix).")
-    boolean showSecrets;
-
     @Mixin
     OutputOptions output;
 
@@ -103,7 +99,7 @@ public final class CheckCommand implements Callable<Integer> {
 
         int code = ExitCodes.OK;
         if (read != null || live) {
-            EncryptionVerdict verdict = new EncryptionVerdict(secrets, showSecrets);
+            EncryptionVerdict verdict = new EncryptionVerdict(secrets, output.showSecrets);
             String source = read != null ? judgeFile(verdict, out) : judgeLive(verdict, out, err);
             Style style = output.style();
             out.print(output.format == OutputOptions.Format.json ? VerdictPrinter.json(verdict, source)

@@ -22,6 +22,11 @@ public final class OutputOptions {
                     + " (default: ${DEFAULT-VALUE}).")
     public int maxBody = 4096;
 
+    @Option(names = "--show-secrets",
+            description = "Show passwords, tokens and query strings found in full (logins of SMTP, IMAP, POP3, FTP,"
+                    + " telnet, Redis, PostgreSQL; HTTP credentials); by default only their first characters (hun…).")
+    public boolean showSecrets;
+
     @Option(names = "--color", defaultValue = "auto", paramLabel = "auto|always|never",
             description = "Colour the text output: auto = only on a terminal and when NO_COLOR is unset"
                     + " (default: ${DEFAULT-VALUE}).")

@@ -58,8 +58,8 @@ final class SniffPipeline {
         this.width = options.width();
         Style style = options.style();
         EventSink printer = !print ? event -> { }
-                : options.format == OutputOptions.Format.json ? new JsonPrinter(out) : new TextPrinter(out, style, options.hex,
-                        options.width());
+                : options.format == OutputOptions.Format.json ? new JsonPrinter(out, options.showSecrets)
+                : new TextPrinter(out, style, options.hex, options.width(), options.showSecrets);
         EventSink sink = extraSink == null ? printer : tee(printer, extraSink);
         this.counter = new EventCounter(sink);
         ConnectionListenerFactory listeners = wrap.apply(new Dissector(counter,

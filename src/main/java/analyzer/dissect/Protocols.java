@@ -1,5 +1,6 @@
 package analyzer.dissect;
 
+import analyzer.dissect.mail.MailProtocol;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ public final class Protocols {
     private static final Protocols STANDARD = new Builder()
             .heuristic(TlsProtocol.INSTANCE)
             .heuristic(Http1Protocol.INSTANCE)
+            .heuristic(MailProtocol.INSTANCE)
             .alpn("http/1.1", Http1Protocol.INSTANCE)
             .build();
 

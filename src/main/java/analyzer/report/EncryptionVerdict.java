@@ -16,6 +16,9 @@ import analyzer.dissect.TlsNames;
 import analyzer.dissect.TlsRecordSeen;
 import analyzer.dissect.dns.DnsMessage;
 import analyzer.dissect.quic.QuicVersion;
+import analyzer.dissect.session.CredentialSeen;
+import analyzer.dissect.session.ProtocolTextSeen;
+import analyzer.dissect.session.StartTlsSeen;
 import analyzer.flow.ConnectionListener;
 import analyzer.flow.ConnectionListenerFactory;
 import analyzer.flow.Direction;
@@ -146,6 +149,12 @@ public final class EncryptionVerdict implements EventSink {
             s.quic(q);
         } else if (event instanceof DnsMessageSeen d) {
             s.dns(d);
+        } else if (event instanceof ProtocolTextSeen t) {
+            s.session.text(t);
+        } else if (event instanceof CredentialSeen c) {
+            s.session.credential(c, showSecrets);
+        } else if (event instanceof StartTlsSeen st) {
+            s.session.startTls(st);
         } else if (event instanceof RawDataSeen d) {
             if (readable(d.preview())) {
                 s.readableRaw += d.length();
@@ -296,6 +305,7 @@ public final class EncryptionVerdict implements EventSink {
         int dnsMessages;
         final List<Finding> dnsQueries = new ArrayList<>();
         final Set<String> dnsNames = new LinkedHashSet<>();
+        final SessionUpgrade session = new SessionUpgrade();
         String sni;
         int version = -1;
         int cipher = -1;
@@ -369,7 +379,7 @@ public final class EncryptionVerdict implements EventSink {
         }
 
         FlowKind kind() {
-            if (http || readableContent || readableRaw > 0 || !secretFindings.isEmpty()) {
+            if (http || readableContent || readableRaw > 0 || !secretFindings.isEmpty() || session.readable()) {
                 return FlowKind.READABLE;
             }
             if (binaryRaw > 0) {
@@ -390,12 +400,14 @@ public final class EncryptionVerdict implements EventSink {
             String summary;
             switch (kind) {
                 case READABLE -> {
-                    summary = http ? "plaintext HTTP" : readableContent ? "readable content"
+                    summary = session.seen() ? session.readableSummary()
+                            : http ? "plaintext HTTP" : readableContent ? "readable content"
                             : readableRaw > 0 ? "readable text, neither HTTP nor TLS"
                             : tlsRecords > 0 ? "TLS, yet the secret appears in clear" : "a secret in clear";
                     if (!requests.isEmpty()) {
                         all.add(requestSummary());
                     }
+                    all.addAll(session.findings());
                     all.addAll(findings);
                     if (rawSample != null) {
                         all.add(rawSample);
@@ -415,6 +427,9 @@ public final class EncryptionVerdict implements EventSink {
                     }
                     if (version < 0) {
                         sb.append(", handshake not completed");
+                    }
+                    if (session.upgraded()) {
+                        sb.insert(0, session.upgradePrefix());
                     }
                     summary = sb.toString();
                 }

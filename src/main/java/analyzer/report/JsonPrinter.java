@@ -10,6 +10,10 @@ import analyzer.dissect.HttpMalformed;
 import analyzer.dissect.HttpRequestSeen;
 import analyzer.dissect.HttpResponseSeen;
 import analyzer.dissect.quic.QuicPacketSeen;
+import analyzer.dissect.session.CredentialSeen;
+import analyzer.dissect.session.ProtocolMalformed;
+import analyzer.dissect.session.ProtocolTextSeen;
+import analyzer.dissect.session.StartTlsSeen;
 import analyzer.dissect.RawDataSeen;
 import analyzer.dissect.StreamGap;
 import analyzer.dissect.TlsDecryptionSeen;
@@ -64,6 +68,16 @@ public final class JsonPrinter implements EventSink {
     private static final byte[] QUIC_SCID = JsonLine.name("quic.scid");
     private static final byte[] QUIC_LENGTH = JsonLine.name("quic.packet_length");
     private static final byte[] QUIC_PROBLEM = JsonLine.name("quic.problem");
+    private static final byte[] SESSION_PROTOCOL = JsonLine.name("session.protocol");
+    private static final byte[] SESSION_LINES = JsonLine.name("session.lines");
+    private static final byte[] SESSION_NEGOTIATION = JsonLine.name("session.negotiation");
+    private static final byte[] SESSION_MALFORMED_REASON = JsonLine.name("session.malformed.reason");
+    private static final byte[] CREDENTIALS_MECHANISM = JsonLine.name("credentials.mechanism");
+    private static final byte[] CREDENTIALS_USER = JsonLine.name("credentials.user");
+    private static final byte[] CREDENTIALS_SECRET = JsonLine.name("credentials.secret");
+    private static final byte[] CREDENTIALS_SECRET_MASKED = JsonLine.name("credentials.secret_masked");
+    private static final byte[] STARTTLS_STEP = JsonLine.name("starttls.step");
+    private static final byte[] STARTTLS_DETAIL = JsonLine.name("starttls.detail");
     private static final byte[] TIME = JsonLine.name("frame.time_epoch");
     private static final byte[] FRAME_NUMBER = JsonLine.name("frame.number");
     private static final byte[] SEEN_BY = JsonLine.name("seen_by");
@@ -126,6 +140,10 @@ public final class JsonPrinter implements EventSink {
     private static final byte[] DNS = quoted("dns");
     private static final byte[] QUIC = quoted("quic");
     private static final byte[] TLS_DECRYPTION = quoted("tls.decryption");
+    private static final byte[] SESSION_TEXT = quoted("session.text");
+    private static final byte[] SESSION_MALFORMED = quoted("session.malformed");
+    private static final byte[] CREDENTIALS = quoted("credentials");
+    private static final byte[] STARTTLS = quoted("starttls");
     private static final byte[] WIRE = quoted("wire");
     private static final byte[] PROXY = quoted("proxy");
 
@@ -133,6 +151,7 @@ public final class JsonPrinter implements EventSink {
     private static final int ENDPOINT_CACHE = 256;
 
     private final Writer out;
+    private final boolean showSecrets;
     private final Utf8Output.Printer bytesOut;
     private final JsonLine json = new JsonLine();
     private static final int HEADER_CACHE = 256;
@@ -147,7 +166,13 @@ public final class JsonPrinter implements EventSink {
     private final byte[][] cachedEndpoints = new byte[ENDPOINT_CACHE * 2][];
 
     public JsonPrinter(Writer out) {
+        this(out, false);
+    }
+
+    /** @param showSecrets give the passwords and tokens of logins in full (--show-secrets), not masked */
+    public JsonPrinter(Writer out, boolean showSecrets) {
         this.out = out;
+        this.showSecrets = showSecrets;
         this.bytesOut = out instanceof Utf8Output.Printer p ? p : null;
     }
 
@@ -161,7 +186,7 @@ public final class JsonPrinter implements EventSink {
             repeated(REQUEST_URI, r.uri());
             repeated(REQUEST_VERSION, r.version());
             headersAndBody(r.headers(), r.body());
-            leaks(Leaks.of(r));
+            leaks(Leaks.of(r, showSecrets));
         } else if (event instanceof HttpResponseSeen r) {
             common(HTTP_RESPONSE, r);
             repeated(RESPONSE_VERSION, r.version());
@@ -175,7 +200,7 @@ public final class JsonPrinter implements EventSink {
                 json.field(TIME_US, r.timestampMicros() - r.requestTimestampMicros());
             }
             headersAndBody(r.headers(), r.body());
-            leaks(Leaks.of(r));
+            leaks(Leaks.of(r, showSecrets));
         } else if (event instanceof HttpMalformed m) {
             common(HTTP_MALFORMED, m);
             json.field(MALFORMED_REASON, m.reason());
@@ -197,6 +222,24 @@ public final class JsonPrinter implements EventSink {
             common(TLS_DECRYPTION, d);
             json.field(DECRYPTION_OUTCOME, d.outcome().jsonName());
             json.field(DECRYPTION_DETAIL, d.detail());
+        } else if (event instanceof ProtocolTextSeen t) {
+            common(SESSION_TEXT, t);
+            json.field(SESSION_PROTOCOL, t.protocol());
+            json.beginArray(SESSION_LINES);
+            t.lines().forEach(json::value);
+            json.endArray();
+            json.field(SESSION_NEGOTIATION, t.negotiation());
+        } else if (event instanceof CredentialSeen c) {
+            credential(c);
+        } else if (event instanceof StartTlsSeen s) {
+            common(STARTTLS, s);
+            json.field(SESSION_PROTOCOL, s.protocol());
+            json.field(STARTTLS_STEP, s.step().name().toLowerCase(java.util.Locale.ROOT));
+            json.field(STARTTLS_DETAIL, s.detail());
+        } else if (event instanceof ProtocolMalformed m) {
+            common(SESSION_MALFORMED, m);
+            json.field(SESSION_PROTOCOL, m.protocol());
+            json.field(SESSION_MALFORMED_REASON, m.reason());
         }
         json.end();
         json.newline();
@@ -345,6 +388,19 @@ public final class JsonPrinter implements EventSink {
         json.beginObjectElement().field(NAME, h.name()).field(VALUE, h.value()).end();
         cachedHeaders[slot] = h;
         cachedHeaderJson[slot] = java.util.Arrays.copyOfRange(json.bytes(), start, json.length());
+    }
+
+    private void credential(CredentialSeen c) {
+        common(CREDENTIALS, c);
+        json.field(SESSION_PROTOCOL, c.protocol());
+        json.field(CREDENTIALS_MECHANISM, c.mechanism());
+        if (c.user() != null) {
+            json.field(CREDENTIALS_USER, c.user());
+        }
+        if (c.secret() != null) {
+            json.field(CREDENTIALS_SECRET, showSecrets ? c.secret() : analyzer.leaks.Masking.shorten(c.secret()));
+            json.field(CREDENTIALS_SECRET_MASKED, !showSecrets);
+        }
     }
 
     private void dns(DnsMessageSeen e) {

@@ -43,14 +43,23 @@ public final class Leaks {
     }
 
     public static List<Leak> of(HttpRequestSeen request) {
-        return of((CarriesContent) request, request.body().text());
+        return of(request, false);
     }
 
     public static List<Leak> of(HttpResponseSeen response) {
-        return of((CarriesContent) response, response.body().text());
+        return of(response, false);
     }
 
-    private static List<Leak> of(CarriesContent message, boolean textBody) {
+    /** @param showSecrets the values whole (--show-secrets) rather than a recognisable prefix */
+    public static List<Leak> of(HttpRequestSeen request, boolean showSecrets) {
+        return of((CarriesContent) request, request.body().text(), showSecrets);
+    }
+
+    public static List<Leak> of(HttpResponseSeen response, boolean showSecrets) {
+        return of((CarriesContent) response, response.body().text(), showSecrets);
+    }
+
+    private static List<Leak> of(CarriesContent message, boolean textBody, boolean showSecrets) {
         List<Leak> leaks = new ArrayList<>(0);
         for (ContentView view : message.contentViews()) {
             if (!textBody && view.where().endsWith("body")) {
@@ -58,7 +67,7 @@ public final class Leaks {
             }
             for (Exposure e : ContentMatcher.credentialsInFieldsAndForms(view)) {
                 leaks.add(new Leak(e.kind() == Exposure.Kind.SESSION ? Kind.SESSION : Kind.CREDENTIALS,
-                        e.describe(false)));
+                        e.describe(showSecrets)));
             }
         }
         return leaks;

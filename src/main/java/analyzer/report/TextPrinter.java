@@ -20,6 +20,10 @@ import analyzer.dissect.TlsRecordSeen;
 import analyzer.dissect.dns.DnsMessage;
 import analyzer.dissect.quic.QuicPacketType;
 import analyzer.dissect.quic.QuicVersion;
+import analyzer.dissect.session.CredentialSeen;
+import analyzer.dissect.session.ProtocolMalformed;
+import analyzer.dissect.session.ProtocolTextSeen;
+import analyzer.dissect.session.StartTlsSeen;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -40,6 +44,7 @@ public final class TextPrinter implements EventSink {
     private final Style style;
     private final boolean hexBodies;
     private final TextWidth width;
+    private final boolean showSecrets;
     private final Utf8Text sb = new Utf8Text(1024);
 
     /**
@@ -54,10 +59,19 @@ public final class TextPrinter implements EventSink {
      *              bar); {@link TextWidth#UNLIMITED} prints them as they are
      */
     public TextPrinter(Writer out, Style style, boolean hexBodies, TextWidth width) {
+        this(out, style, hexBodies, width, false);
+    }
+
+    /**
+     * @param showSecrets show the passwords and tokens of logins in full (--show-secrets) instead of their first
+     *                    characters ("hun…")
+     */
+    public TextPrinter(Writer out, Style style, boolean hexBodies, TextWidth width, boolean showSecrets) {
         this.out = out;
         this.style = style;
         this.hexBodies = hexBodies;
         this.width = width;
+        this.showSecrets = showSecrets;
     }
 
     @Override
@@ -84,6 +98,14 @@ public final class TextPrinter implements EventSink {
             quic(q);
         } else if (event instanceof TlsDecryptionSeen d) {
             decryption(d);
+        } else if (event instanceof ProtocolTextSeen t) {
+            sessionText(t);
+        } else if (event instanceof CredentialSeen c) {
+            credential(c);
+        } else if (event instanceof StartTlsSeen s) {
+            startTls(s);
+        } else if (event instanceof ProtocolMalformed m) {
+            header(m, style.red(m.protocol() + " malformed") + "  " + m.reason());
         }
         write();
     }
@@ -101,7 +123,7 @@ public final class TextPrinter implements EventSink {
         header(r, style.bold("HTTP request") + (r.flow().insideTls() ? "  " + style.green(DECRYPTED) : ""));
         startLine(r.method(), r.uri(), r.version());
         headersAndBody(r.headers(), r.body());
-        leaks(Leaks.of(r), r.flow().insideTls());
+        leaks(Leaks.of(r, showSecrets), r.flow().insideTls());
         readableBy(r);
     }
 
@@ -136,7 +158,7 @@ public final class TextPrinter implements EventSink {
         headerEnd(r, start);
         startLine(r.version(), Integer.toString(r.code()), r.phrase());
         headersAndBody(r.headers(), r.body());
-        leaks(Leaks.of(r), r.flow().insideTls());
+        leaks(Leaks.of(r, showSecrets), r.flow().insideTls());
         readableBy(r);
     }
 
@@ -371,6 +393,39 @@ public final class TextPrinter implements EventSink {
             }
         }
         return sb.toString();
+    }
+
+    /** "SMTP  EHLO client.example", a multi-line reply's further lines indented below. */
+    private void sessionText(ProtocolTextSeen t) {
+        header(t, t.protocol() + "  " + t.lines().get(0));
+        for (int i = 1; i < t.lines().size(); i++) {
+            sb.append(INDENT).append(t.lines().get(i)).append('\n');
+        }
+    }
+
+    /** "SMTP  AUTH PLAIN  user alice  password won…", and the warning a thief's eyes would give it. */
+    private void credential(CredentialSeen c) {
+        StringBuilder line = new StringBuilder(c.protocol()).append("  ").append(c.mechanism());
+        if (c.user() != null) {
+            line.append("  user ").append(c.user());
+        }
+        if (c.secret() != null) {
+            line.append("  password ").append(showSecrets ? c.secret() : analyzer.leaks.Masking.shorten(c.secret()));
+        } else {
+            line.append("  (a challenge response: the password itself did not cross)");
+        }
+        header(c, line.toString());
+        sb.append(INDENT).append(style.red("⚠ credentials in clear: readable by anyone on the path")).append('\n');
+    }
+
+    private void startTls(StartTlsSeen s) {
+        String what = switch (s.step()) {
+            case OFFERED -> "upgrade to TLS offered (" + s.detail() + ")";
+            case REQUESTED -> "upgrade to TLS requested (" + s.detail() + ")";
+            case ACCEPTED -> style.green("upgrade to TLS accepted: what follows is TLS");
+            case REFUSED -> style.yellow("upgrade to TLS refused: " + s.detail());
+        };
+        header(s, s.protocol() + "  " + what);
     }
 
     /** "DNS  query  A example.com  id 0x1a2b", then one line per answer record. */

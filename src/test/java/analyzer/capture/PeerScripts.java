@@ -41,6 +41,25 @@ public final class PeerScripts {
         return new Server(running, Integer.parseInt(line.strip()));
     }
 
+    /**
+     * A self-signed certificate for CN=localhost and its key, made by openssl: the peers' TLS needs one, and what
+     * the tests judge is the wire, not the trust.
+     *
+     * @return the certificate file, then the key file
+     */
+    public static Path[] selfSignedCertificate(Path dir) throws Exception {
+        ExternalCommand.require("openssl");
+        Path key = dir.resolve("key.pem");
+        Path cert = dir.resolve("cert.pem");
+        ExternalCommand.Result made = ExternalCommand.run(java.time.Duration.ofSeconds(30), List.of("openssl", "req",
+                "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key.toString(),
+                "-out", cert.toString(), "-subj", "/CN=localhost", "-days", "1"));
+        if (made.code() != 0) {
+            throw new AssertionError("openssl could not make a certificate: " + made.output());
+        }
+        return new Path[] {cert, key};
+    }
+
     /** A running peer and the port it listens on. */
     public record Server(ExternalCommand.Running process, int port) implements AutoCloseable {
         @Override

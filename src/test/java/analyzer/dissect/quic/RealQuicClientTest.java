@@ -3,6 +3,7 @@ package analyzer.dissect.quic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import analyzer.capture.PeerScripts;
 import analyzer.capture.TcpdumpRecording;
 import analyzer.capture.Tshark;
 import analyzer.cli.CommandRun;
@@ -31,13 +32,9 @@ class RealQuicClientTest {
     void ngtcp2HandshakeShowsTheSniAndIsJudgedEncrypted() throws Exception {
         ExternalCommand.require("gtlsclient", "--help");
         ExternalCommand.require("gtlsserver", "--help");
-        ExternalCommand.require("openssl");
-        Path key = dir.resolve("key.pem");
-        Path cert = dir.resolve("cert.pem");
-        ExternalCommand.Result made = ExternalCommand.run(Duration.ofSeconds(30), List.of("openssl", "req", "-x509",
-                "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key.toString(), "-out",
-                cert.toString(), "-subj", "/CN=localhost", "-days", "1"));
-        assertEquals(0, made.code(), made.output());
+        Path[] certAndKey = PeerScripts.selfSignedCertificate(dir);
+        Path cert = certAndKey[0];
+        Path key = certAndKey[1];
         int port;
         try (DatagramSocket probe = new DatagramSocket(0)) {
             port = probe.getLocalPort();
