@@ -1,6 +1,9 @@
 package analyzer.dissect;
 
 import analyzer.dissect.mail.MailProtocol;
+import analyzer.dissect.session.PostgresProtocol;
+import analyzer.dissect.session.RedisProtocol;
+import analyzer.dissect.session.TelnetProtocol;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +25,9 @@ public final class Protocols {
             .heuristic(TlsProtocol.INSTANCE)
             .heuristic(Http1Protocol.INSTANCE)
             .heuristic(MailProtocol.INSTANCE)
+            .heuristic(PostgresProtocol.INSTANCE)
+            .heuristic(RedisProtocol.INSTANCE)
+            .heuristic(TelnetProtocol.INSTANCE)
             .alpn("http/1.1", Http1Protocol.INSTANCE)
             .build();
 

@@ -67,14 +67,13 @@ public final class TcpdumpRecording implements AutoCloseable {
      * a loaded machine may not have let it read the last packets yet: wait until the file has stopped growing.
      */
     public Path stop() throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         long size = -1;
-        while (System.nanoTime() < deadline) {
-            Thread.sleep(300);
+        int stable = 0;
+        while (System.nanoTime() < deadline && stable < 4) {
+            Thread.sleep(250);
             long now = Files.exists(file) ? Files.size(file) : 0;
-            if (now == size && now > 24) {
-                break;
-            }
+            stable = now == size && now > 24 ? stable + 1 : 0;
             size = now;
         }
         process.destroy();

@@ -4,6 +4,7 @@ import analyzer.dissect.StreamContext;
 import analyzer.dissect.StreamDissector;
 import analyzer.dissect.session.LineSplitter;
 import analyzer.dissect.session.SessionEvents;
+import analyzer.dissect.session.SessionPeer;
 import analyzer.flow.Direction;
 
 /**
@@ -17,7 +18,6 @@ final class MailStreamDissector implements StreamDissector {
     private final SessionEvents events;
     private final LineSplitter lines = new LineSplitter();
     private final boolean client;
-    private boolean peerClaimed;
     private boolean overlongSaid;
 
     MailStreamDissector(StreamContext stream) {
@@ -29,7 +29,7 @@ final class MailStreamDissector implements StreamDissector {
 
     @Override
     public void data(byte[] data, int offset, int length, long frame, long timestampMicros) {
-        claimPeer();
+        SessionPeer.claim(stream, MailProtocol.INSTANCE);
         events.at(frame, timestampMicros);
         if (client && session.upgraded()) {
             toTls(data, offset, offset + length);
@@ -64,16 +64,6 @@ final class MailStreamDissector implements StreamDissector {
             stream.peer().handOff(tls, data, from, 0);
         }
         stream.handOff(tls, data, from, end - from);
-    }
-
-    /** A server-first protocol: the other side is this session too, even if its first bytes say nothing yet. */
-    private void claimPeer() {
-        if (!peerClaimed) {
-            peerClaimed = true;
-            if (stream.peer().protocol() == null) {
-                stream.peer().handOff(MailProtocol.INSTANCE, new byte[0], 0, 0);
-            }
-        }
     }
 
     @Override
