@@ -3,6 +3,7 @@ package analyzer.cli;
 import analyzer.dissect.HttpHeader;
 import analyzer.pki.Pem;
 import analyzer.pki.PkiException;
+import analyzer.pki.TlsKeyLog;
 import analyzer.workshop.CertificateNames;
 import analyzer.workshop.ClientFailure;
 import analyzer.workshop.ClientRequest;
@@ -59,6 +60,12 @@ public final class ClientCommand implements Callable<Integer> {
                     + " passes.")
     boolean insecure;
 
+    @Option(names = "--keylog", paramLabel = "FILE",
+            description = "Append the TLS session keys to FILE (NSS key log format, for Wireshark, tshark,"
+                    + " 'analyzer read --keylog'); default: $" + TlsKeyLog.VARIABLE + " when set. Uses Netty's OpenSSL"
+                    + " engine instead of the JDK's TLS.")
+    Path keyLog;
+
     @Option(names = "--fernet-key", paramLabel = "KEY",
             description = "Decrypt the body, a Fernet token, with this key (default: $" + KEY_VARIABLE
                     + " when set). Make one with 'analyzer key fernet'.")
@@ -105,6 +112,13 @@ public final class ClientCommand implements Callable<Integer> {
         SecretClientConfig config = trust().withTimeout(timeout)
                 .withFernetKey(WorkshopEnvironment.fernetKey(fernetKey));
         ClientRequest request = request(target);
+        if (keyLog != null && !https) {
+            err.println("analyzer: warning: --keylog does nothing for a plain http:// URL: there are no keys");
+        }
+        TlsKeyLog keys = https ? TlsKeyLogs.open(keyLog, err) : null;
+        if (keys != null) {
+            config = config.withKeyLog(keys);
+        }
         if (insecure && https) {
             err.println("analyzer: warning: --insecure: the server's certificate is not checked; anyone on the path"
                     + " can pose as the server");
@@ -115,7 +129,7 @@ public final class ClientCommand implements Callable<Integer> {
         }
         err.flush();
 
-        try (SecretClient client = SecretClient.create(config)) {
+        try (keys; SecretClient client = SecretClient.create(config)) {
             ClientResponse response = send(client, request);
             if (insecure && response.tls() != null && !response.tls().serverCertificates().isEmpty()) {
                 X509Certificate leaf = response.tls().serverCertificates().get(0);

@@ -7,6 +7,7 @@ import analyzer.dissect.HttpResponseSeen;
 import analyzer.dissect.TlsRecordSeen;
 import analyzer.pki.ForgedCertificateAuthority;
 import analyzer.pki.PkiException;
+import analyzer.pki.TlsKeyLog;
 import analyzer.proxy.BodyReplacement;
 import analyzer.proxy.ForgeryAccepted;
 import analyzer.proxy.ForgeryRejected;
@@ -134,6 +135,12 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " synthesised TCP connections that Wireshark and 'analyzer read' open.")
     Path save;
 
+    @Option(names = "--keylog", paramLabel = "FILE",
+            description = "Intercept: append the TLS session keys of both legs (client ↔ proxy, proxy ↔ upstream) to"
+                    + " FILE (NSS key log format, for Wireshark, tshark, 'analyzer read --keylog'); default: $"
+                    + TlsKeyLog.VARIABLE + " when set. Uses Netty's OpenSSL engine instead of the JDK's TLS.")
+    Path keyLog;
+
     @Option(names = "--brief", description = "One EAVESDROP line per exchange instead of each message in full.")
     boolean brief;
 
@@ -159,7 +166,8 @@ public final class ProxyCommand implements Callable<Integer> {
             return t;
         });
         InterruptHandler interrupt = InterruptHandler.install(stop::countDown);
-        try (InterceptingProxy proxy = InterceptingProxy.start(config, ProxyListener.both(tally, printer))) {
+        try (TlsKeyLog keys = config.keyLog();
+             InterceptingProxy proxy = InterceptingProxy.start(config, ProxyListener.both(tally, printer))) {
             err.println(banner(proxy));
             err.flush();
             timer.scheduleWithFixedDelay(printer::flush, 200, 200, TimeUnit.MILLISECONDS);
@@ -201,6 +209,10 @@ public final class ProxyCommand implements Callable<Integer> {
             UpstreamTrust trust = upstreamInsecure ? UpstreamTrust.insecureTrust()
                     : upstreamCacert != null ? UpstreamTrust.pinned(upstreamCacert) : UpstreamTrust.systemDefault();
             config = config.withIntercept(mitmAuthority(), trust);
+        } else if (keyLog != null) {
+            throw new UserError("--keylog is for --tls intercept: in passthrough the proxy holds no TLS keys",
+                    "The TLS runs between the client and the server: have one of them write the keys (SSLKEYLOGFILE,"
+                            + " analyzer server --keylog).");
         } else if (upstreamInsecure || upstreamCacert != null) {
             throw new UserError("--upstream-insecure and --upstream-cacert apply to --tls intercept only",
                     "In passthrough the proxy never opens TLS itself: the client verifies the server.");
@@ -210,6 +222,9 @@ public final class ProxyCommand implements Callable<Integer> {
         }
         if (threads != null && (threads < 1 || threads > 256)) {
             throw new UserError("--threads must be between 1 and 256, not " + threads);
+        }
+        if (tls == TlsMode.INTERCEPT) {
+            config = config.withKeyLog(TlsKeyLogs.open(keyLog, err));
         }
         return config.withRules(rules()).withMaxRewriteBody(maxRewriteBody)
                 .withIoThreads(threads != null ? threads : ProxyConfig.defaultIoThreads())

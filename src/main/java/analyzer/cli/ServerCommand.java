@@ -3,6 +3,7 @@ package analyzer.cli;
 import analyzer.proxy.HostAndPort;
 import analyzer.pki.Pem;
 import analyzer.pki.PkiException;
+import analyzer.pki.TlsKeyLog;
 import analyzer.workshop.CertificateNames;
 import analyzer.workshop.Member;
 import analyzer.workshop.SecretServer;
@@ -48,7 +49,8 @@ import picocli.CommandLine.Spec;
             "  analyzer server --fernet-key \"$(analyzer key fernet)\"",
             "  analyzer server --tls --cert server/server-public-key.pem \\",
             "                  --key server/server-private-key.pem",
-            "  analyzer server --listen 127.0.0.1:0 --quiet"})
+            "  analyzer server --listen 127.0.0.1:0 --quiet",
+            "  analyzer server --tls --cert … --key … --keylog keys.log   # then: tshark -o tls.keylog_file:keys.log"})
 public final class ServerCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT);
@@ -89,6 +91,17 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Read the key's passphrase from the first line of this file.")
     Path keyPassphraseFile;
 
+    @Option(names = "--keylog", paramLabel = "FILE",
+            description = "With --tls: append the session keys of every connection to FILE (NSS key log format, for"
+                    + " Wireshark, tshark, 'analyzer read --keylog'); default: $" + TlsKeyLog.VARIABLE + " when set."
+                    + " Uses Netty's OpenSSL engine instead of the JDK's TLS.")
+    Path keyLog;
+
+    @Option(names = "--rsa-key-exchange",
+            description = "With --tls: TLS 1.2 with RSA key exchange only (no forward secrecy), for showing that a"
+                    + " stolen server key opens recorded sessions. Needs an RSA key. Never for real use.")
+    boolean rsaKeyExchange;
+
     @Option(names = "--fernet-key", paramLabel = "KEY",
             description = "Answer GET / with the secret as a Fernet token made with this key (default: $"
                     + WorkshopEnvironment.SECRET_KEY + " when set). Make one with 'analyzer key fernet'.")
@@ -104,9 +117,15 @@ public final class ServerCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = Main.fitted(spec, spec.commandLine().getOut());
         PrintWriter err = Main.fitted(spec, spec.commandLine().getErr());
-        SecretServerConfig config = config();
+        SecretServerConfig config = config(err);
         AtomicLong served = new AtomicLong();
-        SecretServer server = start(config, new RequestLog(err, quiet, served));
+        SecretServer server;
+        try {
+            server = start(config, new RequestLog(err, quiet, served));
+        } catch (UserError e) {
+            closeKeyLog(config);
+            throw e;
+        }
         InterruptHandler interrupt = InterruptHandler.install(server::close);
         try {
             for (String line : banner(server)) {
@@ -118,12 +137,21 @@ public final class ServerCommand implements Callable<Integer> {
             server.close();
             interrupt.uninstall();
         }
-        err.println("Secret server stopped after " + served.get() + (served.get() == 1 ? " request." : " requests."));
+        closeKeyLog(config);
+        err.println("Secret server stopped after " + served.get() + (served.get() == 1 ? " request." : " requests.")
+                + (config.tls() != null && config.tls().keyLog() != null ? " " + config.tls().keyLog().lines()
+                + " key log lines written to " + config.tls().keyLog().file() + "." : ""));
         err.flush();
         return ExitCodes.OK;
     }
 
-    private SecretServerConfig config() {
+    private static void closeKeyLog(SecretServerConfig config) {
+        if (config.tls() != null && config.tls().keyLog() != null) {
+            config.tls().keyLog().close();
+        }
+    }
+
+    private SecretServerConfig config(PrintWriter err) {
         var parsed = spec.commandLine().getParseResult();
         String bindHost = host;
         int bindPort = port;
@@ -140,8 +168,19 @@ public final class ServerCommand implements Callable<Integer> {
         SecretServerConfig config = SecretServerConfig.defaults().withHost(bindHost).withPort(bindPort)
                 .withMessage(message);
         config = config.withFernetKey(WorkshopEnvironment.fernetKey(fernetKey));
-        if (tls || cert != null || key != null || keyPassphraseFile != null) {
-            config = config.withTls(identity());
+        boolean https = tls || cert != null || key != null || keyPassphraseFile != null;
+        if (!https && (keyLog != null || rsaKeyExchange)) {
+            throw new UserError((keyLog != null ? "--keylog" : "--rsa-key-exchange") + " is for HTTPS: add --tls"
+                    + " --cert FILE --key FILE");
+        }
+        if (https) {
+            SecretServerConfig.TlsIdentity identity = identity();
+            if (rsaKeyExchange) {
+                err.println("analyzer: warning: --rsa-key-exchange: TLS 1.2 with RSA key exchange only, no forward"
+                        + " secrecy — whoever gets this server's key later decrypts every recorded session");
+                identity = identity.withRsaKeyExchange(true);
+            }
+            config = config.withTls(identity.withKeyLog(TlsKeyLogs.open(keyLog, err)));
         }
         return config;
     }

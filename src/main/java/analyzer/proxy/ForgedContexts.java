@@ -3,6 +3,7 @@ package analyzer.proxy;
 import analyzer.pki.ForgedCertificateAuthority;
 import analyzer.pki.ForgedLeaf;
 import analyzer.pki.PkiException;
+import analyzer.pki.TlsKeyLog;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -20,6 +21,7 @@ final class ForgedContexts {
     private static final int CACHED_HOSTS = 256;
 
     private final ForgedCertificateAuthority ca;
+    private final TlsKeyLog keyLog;
     private final Map<String, SslContext> cache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, SslContext> eldest) {
@@ -27,8 +29,10 @@ final class ForgedContexts {
         }
     };
 
-    ForgedContexts(ForgedCertificateAuthority ca) {
+    /** @param keyLog where the session keys with clients go (Netty's OpenSSL engine then), or null */
+    ForgedContexts(ForgedCertificateAuthority ca, TlsKeyLog keyLog) {
         this.ca = ca;
+        this.keyLog = keyLog;
     }
 
     SslContext contextFor(String host) {
@@ -41,10 +45,10 @@ final class ForgedContexts {
         SslContext context;
         try {
             ForgedLeaf leaf = ca.leafFor(host);
-            context = SslContextBuilder.forServer(leaf.privateKey(), leaf.chain())
+            SslContextBuilder builder = SslContextBuilder.forServer(leaf.privateKey(), leaf.chain())
                     .sslProvider(SslProvider.JDK)
-                    .protocols(PROTOCOLS)
-                    .build();
+                    .protocols(PROTOCOLS);
+            context = keyLog == null ? builder.build() : keyLog.attach(keyLog.configure(builder).build());
         } catch (PkiException | SSLException e) {
             throw new IllegalStateException("cannot use the certificate forged for " + host + ": " + e.getMessage(), e);
         }

@@ -80,8 +80,8 @@ public final class InterceptingProxy implements AutoCloseable {
         SslContext upstreamTls = null;
         ForgedContexts forged = null;
         if (config.tls() == TlsMode.INTERCEPT) {
-            upstreamTls = UpstreamTls.context(config.upstreamTrust());
-            forged = new ForgedContexts(config.mitmCa());
+            upstreamTls = UpstreamTls.context(config.upstreamTrust(), config.keyLog());
+            forged = new ForgedContexts(config.mitmCa(), config.keyLog());
         }
         Transport transport = Transport.of(config.transport());
         PcapWriter recording = null;

@@ -2,6 +2,7 @@ package analyzer.proxy;
 
 import analyzer.dissect.DissectorOptions;
 import analyzer.pki.ForgedCertificateAuthority;
+import analyzer.pki.TlsKeyLog;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,11 +25,12 @@ import java.util.Objects;
  * @param ioThreads      event-loop threads; each connection lives on one
  * @param transport      the kernel interface the event loops use (AUTO: the best available)
  * @param save           also write what the proxy relayed as a pcap here (synthesised TCP around the plaintext), or null
+ * @param keyLog         intercept mode: where both legs' TLS session keys are appended (--keylog), or null
  */
 public record ProxyConfig(InetSocketAddress listen, HostAndPort upstream, TlsMode tls, ForgedCertificateAuthority mitmCa,
                           UpstreamTrust upstreamTrust, TamperRules rules, int maxRewriteBody, Duration idleTimeout,
                           Duration connectTimeout, DissectorOptions dissector, int ioThreads,
-                          IoTransport transport, Path save) {
+                          IoTransport transport, Path save, TlsKeyLog keyLog) {
 
     public static final int DEFAULT_MAX_REWRITE_BODY = 8 << 20;
 
@@ -56,14 +58,14 @@ public record ProxyConfig(InetSocketAddress listen, HostAndPort upstream, TlsMod
     public static ProxyConfig reverse(InetSocketAddress listen, HostAndPort upstream) {
         return new ProxyConfig(listen, Objects.requireNonNull(upstream, "upstream"), TlsMode.PASSTHROUGH, null,
                 UpstreamTrust.systemDefault(), TamperRules.NONE, DEFAULT_MAX_REWRITE_BODY, Duration.ofSeconds(60),
-                Duration.ofSeconds(10), DissectorOptions.defaults(), defaultIoThreads(), IoTransport.AUTO, null);
+                Duration.ofSeconds(10), DissectorOptions.defaults(), defaultIoThreads(), IoTransport.AUTO, null, null);
     }
 
     /** A forward proxy for clients configured to use it (curl -x, HTTPS_PROXY): absolute-form HTTP and CONNECT. */
     public static ProxyConfig forward(InetSocketAddress listen) {
         return new ProxyConfig(listen, null, TlsMode.PASSTHROUGH, null, UpstreamTrust.systemDefault(),
                 TamperRules.NONE, DEFAULT_MAX_REWRITE_BODY, Duration.ofSeconds(60), Duration.ofSeconds(10),
-                DissectorOptions.defaults(), defaultIoThreads(), IoTransport.AUTO, null);
+                DissectorOptions.defaults(), defaultIoThreads(), IoTransport.AUTO, null, null);
     }
 
     /**
@@ -81,46 +83,52 @@ public record ProxyConfig(InetSocketAddress listen, HostAndPort upstream, TlsMod
     /** Terminates TLS from clients with certificates forged by {@code mitmCa}, and re-encrypts toward the upstream. */
     public ProxyConfig withIntercept(ForgedCertificateAuthority mitmCa, UpstreamTrust trust) {
         return new ProxyConfig(listen, upstream, TlsMode.INTERCEPT, Objects.requireNonNull(mitmCa, "mitmCa"),
-                trust, rules, maxRewriteBody, idleTimeout, connectTimeout, dissector, ioThreads, transport, save);
+                trust, rules, maxRewriteBody, idleTimeout, connectTimeout, dissector, ioThreads, transport, save, keyLog);
     }
 
     public ProxyConfig withPassthrough() {
         return new ProxyConfig(listen, upstream, TlsMode.PASSTHROUGH, null, upstreamTrust, rules, maxRewriteBody,
-                idleTimeout, connectTimeout, dissector, ioThreads, transport, save);
+                idleTimeout, connectTimeout, dissector, ioThreads, transport, save, keyLog);
     }
 
     public ProxyConfig withRules(TamperRules rules) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
-                connectTimeout, dissector, ioThreads, transport, save);
+                connectTimeout, dissector, ioThreads, transport, save, keyLog);
     }
 
     public ProxyConfig withMaxRewriteBody(int bytes) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, bytes, idleTimeout,
-                connectTimeout, dissector, ioThreads, transport, save);
+                connectTimeout, dissector, ioThreads, transport, save, keyLog);
     }
 
     public ProxyConfig withTimeouts(Duration idle, Duration connect) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idle, connect,
-                dissector, ioThreads, transport, save);
+                dissector, ioThreads, transport, save, keyLog);
     }
 
     public ProxyConfig withSave(Path pcap) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
-                connectTimeout, dissector, ioThreads, transport, pcap);
+                connectTimeout, dissector, ioThreads, transport, pcap, keyLog);
     }
 
     public ProxyConfig withIoThreads(int threads) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
-                connectTimeout, dissector, threads, transport, save);
+                connectTimeout, dissector, threads, transport, save, keyLog);
     }
 
     public ProxyConfig withTransport(IoTransport kind) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
-                connectTimeout, dissector, ioThreads, kind, save);
+                connectTimeout, dissector, ioThreads, kind, save, keyLog);
+    }
+
+    /** Appends the session keys of both TLS legs (client ↔ proxy, proxy ↔ upstream) to this key log. */
+    public ProxyConfig withKeyLog(TlsKeyLog log) {
+        return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
+                connectTimeout, dissector, ioThreads, transport, save, log);
     }
 
     public ProxyConfig withDissector(DissectorOptions options) {
         return new ProxyConfig(listen, upstream, tls, mitmCa, upstreamTrust, rules, maxRewriteBody, idleTimeout,
-                connectTimeout, options, ioThreads, transport, save);
+                connectTimeout, options, ioThreads, transport, save, keyLog);
     }
 }

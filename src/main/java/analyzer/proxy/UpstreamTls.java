@@ -1,5 +1,6 @@
 package analyzer.proxy;
 
+import analyzer.pki.TlsKeyLog;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -13,7 +14,8 @@ final class UpstreamTls {
     private UpstreamTls() {
     }
 
-    static SslContext context(UpstreamTrust trust) throws ProxyException {
+    /** @param keyLog where the session keys with upstreams go (Netty's OpenSSL engine then), or null */
+    static SslContext context(UpstreamTrust trust, TlsKeyLog keyLog) throws ProxyException {
         SslContextBuilder builder = SslContextBuilder.forClient()
                 .sslProvider(SslProvider.JDK)
                 .protocols(ForgedContexts.PROTOCOLS);
@@ -30,7 +32,7 @@ final class UpstreamTls {
             }
         }
         try {
-            return builder.build();
+            return keyLog == null ? builder.build() : keyLog.attach(keyLog.configure(builder).build());
         } catch (SSLException | IllegalArgumentException e) {
             throw new ProxyException("cannot use " + trust.caCertificate() + " as the upstream CA: "
                     + e.getMessage(), "Give a PEM file holding one or more certificates.", e);

@@ -29,6 +29,7 @@ import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Promise;
 import java.net.URI;
@@ -83,13 +84,16 @@ public final class SecretClient implements AutoCloseable {
         this.config = config;
         this.trust = new RecordingTrustManager(delegate(config));
         try {
-            this.ssl = SslContextBuilder.forClient()
+            // The JDK's TLS unless keys are logged: Netty would take its OpenSSL engine whenever one is present.
+            SslContextBuilder builder = SslContextBuilder.forClient()
+                    .sslProvider(SslProvider.JDK)
                     .protocols("TLSv1.3", "TLSv1.2")
                     .trustManager(trust)
                     // Hostname verification is the trust manager's job in the JDK: on, except for the insecure one
                     // that by design checks nothing (it never consults this setting).
-                    .endpointIdentificationAlgorithm("HTTPS")
-                    .build();
+                    .endpointIdentificationAlgorithm("HTTPS");
+            this.ssl = config.keyLog() == null ? builder.build()
+                    : config.keyLog().attach(config.keyLog().configure(builder).build());
         } catch (SSLException e) {
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package analyzer.workshop;
 
+import analyzer.pki.TlsKeyLog;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -13,9 +14,10 @@ import java.util.Objects;
  * @param timeout    for the whole exchange: connect, TLS handshake, request and response
  * @param fernetKey  when set, bodies are Fernet tokens to decrypt with this key ({@link SecretClient#message})
  * @param maxBody    largest response body accepted, in bytes
+ * @param keyLog     where the client appends its TLS session keys (--keylog, SSLKEYLOGFILE), or null
  */
 public record SecretClientConfig(Trust trust, List<X509Certificate> pinnedCas, Duration timeout, String fernetKey,
-        int maxBody) {
+        int maxBody, TlsKeyLog keyLog) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     static final int DEFAULT_MAX_BODY = 16 << 20;
@@ -53,28 +55,33 @@ public record SecretClientConfig(Trust trust, List<X509Certificate> pinnedCas, D
 
     /** Trusts the JDK's default trust store. */
     public static SecretClientConfig system() {
-        return new SecretClientConfig(Trust.SYSTEM, List.of(), DEFAULT_TIMEOUT, null, DEFAULT_MAX_BODY);
+        return new SecretClientConfig(Trust.SYSTEM, List.of(), DEFAULT_TIMEOUT, null, DEFAULT_MAX_BODY, null);
     }
 
     /** Trusts only these CA certificates, hostname verification on. */
     public static SecretClientConfig pinned(List<X509Certificate> cas) {
-        return new SecretClientConfig(Trust.PINNED, cas, DEFAULT_TIMEOUT, null, DEFAULT_MAX_BODY);
+        return new SecretClientConfig(Trust.PINNED, cas, DEFAULT_TIMEOUT, null, DEFAULT_MAX_BODY, null);
     }
 
     /** Trusts any certificate for any host. */
     public static SecretClientConfig insecure() {
-        return new SecretClientConfig(Trust.INSECURE, List.of(), DEFAULT_TIMEOUT, null, DEFAULT_MAX_BODY);
+        return new SecretClientConfig(Trust.INSECURE, List.of(), DEFAULT_TIMEOUT, null, DEFAULT_MAX_BODY, null);
     }
 
     public SecretClientConfig withTimeout(Duration timeout) {
-        return new SecretClientConfig(trust, pinnedCas, timeout, fernetKey, maxBody);
+        return new SecretClientConfig(trust, pinnedCas, timeout, fernetKey, maxBody, keyLog);
     }
 
     public SecretClientConfig withFernetKey(String fernetKey) {
-        return new SecretClientConfig(trust, pinnedCas, timeout, fernetKey, maxBody);
+        return new SecretClientConfig(trust, pinnedCas, timeout, fernetKey, maxBody, keyLog);
     }
 
     public SecretClientConfig withMaxBody(int maxBody) {
-        return new SecretClientConfig(trust, pinnedCas, timeout, fernetKey, maxBody);
+        return new SecretClientConfig(trust, pinnedCas, timeout, fernetKey, maxBody, keyLog);
+    }
+
+    /** Writes the session keys of every TLS connection to this key log (Netty's OpenSSL engine then). */
+    public SecretClientConfig withKeyLog(TlsKeyLog keyLog) {
+        return new SecretClientConfig(trust, pinnedCas, timeout, fernetKey, maxBody, keyLog);
     }
 }

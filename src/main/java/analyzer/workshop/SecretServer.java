@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -25,6 +26,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.interfaces.RSAPrivateKey;
+import java.util.List;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -135,13 +138,33 @@ public final class SecretServer implements AutoCloseable {
         return e;
     }
 
+    /**
+     * The suites of {@link SecretServerConfig.TlsIdentity#rsaKeyExchange()}: the client encrypts the premaster
+     * secret with the server's certificate key, so that key alone opens every recorded session.
+     */
+    static final List<String> RSA_KEY_EXCHANGE_SUITES = List.of("TLS_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_128_CBC_SHA");
+
     private static SslContext sslContext(SecretServerConfig.TlsIdentity tls) throws SSLException {
         requireMatchingKey(tls.privateKey(), tls.certificate().getPublicKey(),
                 CertificateNames.shortName(tls.certificate().getSubjectX500Principal()));
+        if (tls.rsaKeyExchange() && !(tls.privateKey() instanceof RSAPrivateKey)) {
+            throw new SSLException("RSA key exchange needs an RSA certificate key, not "
+                    + tls.privateKey().getAlgorithm());
+        }
         try {
-            return SslContextBuilder.forServer(tls.privateKey(), tls.chain())
-                    .protocols("TLSv1.3", "TLSv1.2")
-                    .build();
+            // The JDK's TLS unless keys are logged: Netty would take its OpenSSL engine whenever one is present.
+            SslContextBuilder builder = SslContextBuilder.forServer(tls.privateKey(), tls.chain())
+                    .sslProvider(SslProvider.JDK);
+            if (tls.rsaKeyExchange()) {
+                builder.protocols("TLSv1.2").ciphers(RSA_KEY_EXCHANGE_SUITES);
+            } else {
+                builder.protocols("TLSv1.3", "TLSv1.2");
+            }
+            if (tls.keyLog() == null) {
+                return builder.build();
+            }
+            return tls.keyLog().attach(tls.keyLog().configure(builder).build());
         } catch (SSLException | IllegalArgumentException e) {
             throw new SSLException("cannot serve TLS with this certificate and key: " + e.getMessage(), e);
         }

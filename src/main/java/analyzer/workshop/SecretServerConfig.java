@@ -1,5 +1,6 @@
 package analyzer.workshop;
 
+import analyzer.pki.TlsKeyLog;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -31,9 +32,14 @@ public record SecretServerConfig(String host, int port, String message, TlsIdent
     public static final String DEFAULT_MESSAGE = "fluffy tail";
 
     /**
-     * The server's certificate chain (leaf first) and the leaf's private key.
+     * The server's certificate chain (leaf first) and the leaf's private key, and how TLS is served with them.
+     *
+     * @param keyLog         where the server appends its session keys (--keylog, SSLKEYLOGFILE), or null
+     * @param rsaKeyExchange TLS 1.2 with RSA key exchange only (TLS_RSA_WITH_*): no forward secrecy, for the
+     *                       workshop's stolen-key stage; needs an RSA key
      */
-    public record TlsIdentity(PrivateKey privateKey, List<X509Certificate> chain) {
+    public record TlsIdentity(PrivateKey privateKey, List<X509Certificate> chain, TlsKeyLog keyLog,
+                              boolean rsaKeyExchange) {
         public TlsIdentity {
             Objects.requireNonNull(privateKey, "privateKey");
             chain = List.copyOf(chain);
@@ -42,8 +48,22 @@ public record SecretServerConfig(String host, int port, String message, TlsIdent
             }
         }
 
+        public TlsIdentity(PrivateKey privateKey, List<X509Certificate> chain) {
+            this(privateKey, chain, null, false);
+        }
+
         public X509Certificate certificate() {
             return chain.get(0);
+        }
+
+        /** The same identity, writing session keys to this key log. */
+        public TlsIdentity withKeyLog(TlsKeyLog log) {
+            return new TlsIdentity(privateKey, chain, log, rsaKeyExchange);
+        }
+
+        /** The same identity, served over TLS 1.2 with RSA key exchange only (no forward secrecy). */
+        public TlsIdentity withRsaKeyExchange(boolean rsa) {
+            return new TlsIdentity(privateKey, chain, keyLog, rsa);
         }
     }
 
