@@ -149,6 +149,10 @@ public final class EncryptionVerdict implements EventSink {
             s.quic(q);
         } else if (event instanceof DnsMessageSeen d) {
             s.dns(d);
+        } else if (event instanceof CredentialSeen c && c.flow().insideTls()) {
+            s.finding(new Finding("inside TLS", SessionUpgrade.describe(c, showSecrets), c.frames()));
+        } else if (event.flow().insideTls() && (event instanceof ProtocolTextSeen || event instanceof StartTlsSeen)) {
+            // A session read from decrypted TLS: what it says is inside the TLS the verdict already credits.
         } else if (event instanceof ProtocolTextSeen t) {
             s.session.text(t);
         } else if (event instanceof CredentialSeen c) {

@@ -68,9 +68,13 @@ final class SessionUpgrade {
 
     void credential(CredentialSeen c, boolean showSecrets) {
         protocol = c.protocol();
-        if (credentials.size() >= MAX_LISTED) {
-            return;
+        if (credentials.size() < MAX_LISTED) {
+            credentials.add(new Finding("credentials", describe(c, showSecrets), c.frames()));
         }
+    }
+
+    /** "SMTP AUTH PLAIN  user alice  password hunt…" */
+    static String describe(CredentialSeen c, boolean showSecrets) {
         StringBuilder sb = new StringBuilder(c.protocol()).append(' ').append(c.mechanism());
         if (c.user() != null) {
             sb.append("  user ").append(c.user());
@@ -78,7 +82,7 @@ final class SessionUpgrade {
         if (c.secret() != null) {
             sb.append("  password ").append(showSecrets ? c.secret() : Masking.shorten(c.secret()));
         }
-        credentials.add(new Finding("credentials", sb.toString(), c.frames()));
+        return sb.toString();
     }
 
     void startTls(StartTlsSeen s) {

@@ -415,7 +415,12 @@ public final class TextPrinter implements EventSink {
             line.append("  (a challenge response: the password itself did not cross)");
         }
         header(c, line.toString());
-        sb.append(INDENT).append(style.red("⚠ credentials in clear: readable by anyone on the path")).append('\n');
+        if (c.flow().insideTls()) {
+            sb.append(INDENT).append(style.green("🔓 " + decryptedWith(c.flow().id()) + ": encrypted on the wire"))
+                    .append('\n');
+        } else {
+            sb.append(INDENT).append(style.red("⚠ credentials in clear: readable by anyone on the path")).append('\n');
+        }
     }
 
     private void startTls(StartTlsSeen s) {

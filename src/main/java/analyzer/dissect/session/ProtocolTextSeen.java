@@ -33,6 +33,7 @@ public record ProtocolTextSeen(Flow flow, Direction direction, long timestampMic
             return List.of();
         }
         String where = protocol + (direction == Direction.CLIENT_TO_SERVER ? " command" : " reply");
-        return List.of(ContentView.plain(where, String.join("\n", lines).getBytes(StandardCharsets.UTF_8), null));
+        return List.of(new ContentView(where, flow.insideTls() ? "decrypted TLS" : "", List.of(),
+                String.join("\n", lines).getBytes(StandardCharsets.UTF_8), null, flow.insideTls()));
     }
 }
