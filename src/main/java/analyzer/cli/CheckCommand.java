@@ -33,7 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"", "Examples:",
             "  analyzer check --port 5683 --duration 20 --secret 'fluffy tail'",
             "  analyzer check --read captures/https-secret.pcap",
-            "  analyzer check --port 8443 --probe localhost:8443 --cacert ca.pem"})
+            "  analyzer check --port 8443 --probe localhost:8443 --cacert ca.pem",
+            "  analyzer check --read https.pcap --keylog keys.log   # the verdict stays about the wire; what TLS",
+            "                                                      # hides is listed as found inside TLS"})
 public final class CheckCommand implements Callable<Integer> {
 
     @Mixin
@@ -64,6 +66,9 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Mixin
     OutputOptions output;
+
+    @Mixin
+    TlsKeyOptions tlsKeys;
 
     @Spec
     CommandSpec spec;
@@ -100,7 +105,7 @@ public final class CheckCommand implements Callable<Integer> {
         int code = ExitCodes.OK;
         if (read != null || live) {
             EncryptionVerdict verdict = new EncryptionVerdict(secrets, output.showSecrets);
-            String source = read != null ? judgeFile(verdict, out) : judgeLive(verdict, out, err);
+            String source = read != null ? judgeFile(verdict, out, err) : judgeLive(verdict, out, err);
             Style style = output.style();
             out.print(output.format == OutputOptions.Format.json ? VerdictPrinter.json(verdict, source)
                     : VerdictPrinter.text(verdict, source, style));
@@ -118,10 +123,12 @@ public final class CheckCommand implements Callable<Integer> {
         return code;
     }
 
-    private String judgeFile(EncryptionVerdict verdict, PrintWriter out) {
-        try (FilePacketSource source = FilePacketSource.open(read)) {
+    private String judgeFile(EncryptionVerdict verdict, PrintWriter out, PrintWriter err) {
+        try (KeyMaterial keys = tlsKeys.load(false, err);
+             FilePacketSource source = FilePacketSource.open(read)) {
+            source.onSecrets(text -> keys.addEmbedded(text, read + " (keys embedded in the capture)"));
             SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, show, out, false, verdict,
-                    verdict::wrap, KeyMaterial.none());
+                    verdict::wrap, keys);
             CaptureException failure = null;
             try {
                 source.run(pipeline.handler());
@@ -141,10 +148,11 @@ public final class CheckCommand implements Callable<Integer> {
 
     private String judgeLive(EncryptionVerdict verdict, PrintWriter out, PrintWriter err) {
         String bpf = target.bpf();
-        try (LivePacketSource source = LivePacketSource.open(
+        try (KeyMaterial keys = tlsKeys.load(true, err);
+             LivePacketSource source = LivePacketSource.open(
                 new LiveCaptureOptions(target.interfaceName, bpf, 262144, 32 * 1024 * 1024))) {
             SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, show, out, false, verdict,
-                    verdict::wrap, KeyMaterial.none());
+                    verdict::wrap, keys);
             err.println("Checking " + source.interfaceName() + " (" + bpf + ") for " + LiveRun.human(duration)
                     + " — use the service now; Ctrl-C ends early");
             err.flush();

@@ -11,6 +11,7 @@ import analyzer.dissect.HttpRequestSeen;
 import analyzer.dissect.HttpResponseSeen;
 import analyzer.dissect.quic.QuicPacketSeen;
 import analyzer.dissect.RawDataSeen;
+import analyzer.dissect.TlsDecryptionSeen;
 import analyzer.dissect.TlsHandshake;
 import analyzer.dissect.TlsNames;
 import analyzer.dissect.TlsRecordSeen;
@@ -138,6 +139,17 @@ public final class EncryptionVerdict implements EventSink {
     @Override
     public void accept(Event event) {
         FlowState s = state(event.flow());
+        if (event.flow().insideTls()) {
+            // Read with keys: the wire carried it encrypted. What it holds is reported inside TLS, never as readable.
+            if (event instanceof CarriesContent content) {
+                exposures(s, event, content);
+            }
+            return;
+        }
+        if (event instanceof TlsDecryptionSeen d && d.outcome() == TlsDecryptionSeen.Outcome.DECRYPTED) {
+            s.decryptedWith = d.detail().startsWith("with the server key") ? "the server's key"
+                    : d.detail().startsWith("as a resumed session") ? "a resumed session's key" : "the key log";
+        }
         if (event instanceof HttpRequestSeen r) {
             s.http = true;
             s.requests.add(new Finding("request", r.method() + " " + target(r.uri()), r.frames()));
@@ -181,16 +193,17 @@ public final class EncryptionVerdict implements EventSink {
     private void exposures(FlowState s, Event event, CarriesContent content) {
         String prefix = event instanceof HttpRequestSeen r ? r.method() + " " + target(r.uri()) + "  " : "";
         for (ContentView view : content.contentViews()) {
-            if (!view.insideTls()) {
+            boolean insideTls = view.insideTls() || event.flow().insideTls();
+            if (!insideTls) {
                 s.readableContent = true;
             }
             for (Exposure e : matcher.scan(view)) {
-                if (e.kind() == Exposure.Kind.SECRET && rawScanFound(s, event, e)) {
+                if (e.kind() == Exposure.Kind.SECRET && !insideTls && rawScanFound(s, event, e)) {
                     continue;
                 }
-                String label = view.insideTls() ? "inside TLS" : e.kind().label();
+                String label = insideTls ? "inside TLS" : e.kind().label();
                 Finding f = new Finding(label, prefix + e.describe(showSecrets), event.frames());
-                if (e.kind() == Exposure.Kind.SECRET) {
+                if (e.kind() == Exposure.Kind.SECRET && !insideTls) {
                     s.secret(f);
                 } else {
                     s.finding(f);
@@ -311,6 +324,8 @@ public final class EncryptionVerdict implements EventSink {
         final Set<String> dnsNames = new LinkedHashSet<>();
         final SessionUpgrade session = new SessionUpgrade();
         String sni;
+        /** What opened this connection's TLS ("the key log"), or null when it was not opened. */
+        String decryptedWith;
         int version = -1;
         int cipher = -1;
         final List<String> warnings = new ArrayList<>();
@@ -431,6 +446,9 @@ public final class EncryptionVerdict implements EventSink {
                     }
                     if (version < 0) {
                         sb.append(", handshake not completed");
+                    }
+                    if (decryptedWith != null) {
+                        sb.append(", decrypted with ").append(decryptedWith);
                     }
                     if (session.upgraded()) {
                         sb.insert(0, session.upgradePrefix());
