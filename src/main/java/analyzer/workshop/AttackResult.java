@@ -1,13 +1,27 @@
 package analyzer.workshop;
 
+import java.util.List;
 import java.util.Objects;
 
-/** One cell of the scoreboard: the outcome and the one line of evidence it rests on. */
-public record AttackResult(Outcome outcome, String evidence) {
+/**
+ * One cell of the scoreboard: the outcome, the one line of evidence it rests on, and the connections that line
+ * points at (empty when none does, e.g. an attack not tried).
+ */
+public record AttackResult(Outcome outcome, String evidence, List<EvidenceFlow> flows) {
 
     public AttackResult {
         Objects.requireNonNull(outcome, "outcome");
         evidence = evidence == null ? "" : evidence;
+        flows = flows == null ? List.of() : List.copyOf(flows);
+    }
+
+    public AttackResult(Outcome outcome, String evidence) {
+        this(outcome, evidence, List.of());
+    }
+
+    /** The same judgement, pointing at these connections. */
+    public AttackResult withFlows(List<EvidenceFlow> flows) {
+        return new AttackResult(outcome, evidence, flows);
     }
 
     public static AttackResult succeeded(String evidence) {

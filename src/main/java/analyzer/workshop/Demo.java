@@ -1,12 +1,14 @@
 package analyzer.workshop;
 
 import analyzer.capture.CaptureException;
+import analyzer.dissect.EventSink;
 import analyzer.pki.CertificateAuthority;
 import analyzer.pki.ForgedCertificateAuthority;
 import analyzer.pki.IssuedCertificate;
 import analyzer.pki.KeyType;
 import analyzer.pki.PkiException;
 import analyzer.pki.SubjectName;
+import analyzer.proxy.ProxyListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -47,6 +49,20 @@ public final class Demo {
 
         default void stageDone(Stage stage, Map<Attack, AttackResult> results) {
         }
+
+        /** One cell of the scoreboard, as soon as its attack has been judged. */
+        default void result(Stage stage, Attack attack, AttackResult result) {
+        }
+
+        /** Also gets every event the stage's capture sees, on the capture's thread; null for none. */
+        default EventSink wire(Stage stage) {
+            return null;
+        }
+
+        /** Also hears everything this proxy of the stage reports, on its I/O threads; null for nothing. */
+        default ProxyListener proxy(Stage stage, Witness witness) {
+            return null;
+        }
     }
 
     /** Called between stages: a presenter's pause. */
@@ -77,6 +93,8 @@ public final class Demo {
     private final DemoConfig config;
     private final Narration narration;
     private final Presenter presenter;
+    private final Scoreboard board = new Scoreboard();
+    private Cast cast;
 
     public Demo(DemoConfig config, Narration narration, Presenter presenter) {
         this.config = Objects.requireNonNull(config, "config");
@@ -86,23 +104,39 @@ public final class Demo {
 
     /** Runs every configured stage and returns the filled scoreboard. */
     public Scoreboard run() throws DemoException {
-        Cast cast = cast();
-        Scoreboard board = new Scoreboard();
         List<Stage> stages = config.stages();
         for (int i = 0; i < stages.size(); i++) {
             Stage stage = stages.get(i);
             if (i > 0) {
                 presenter.beforeStage(stage);
             }
-            narration.stage(stage, i + 1, stages.size());
-            Map<Attack, AttackResult> results;
-            try (StageRun run = StageRun.open(stage, cast, config, narration)) {
-                results = run.attack();
-            }
-            results.forEach((attack, result) -> board.record(stage, attack, result));
-            narration.stageDone(stage, results);
+            play(stage, i + 1, stages.size());
         }
         return board;
+    }
+
+    /** Plays one stage again (the web page's button), its cells replacing the earlier ones on the scoreboard. */
+    public Map<Attack, AttackResult> replay(Stage stage) throws DemoException {
+        return play(stage, 1, 1);
+    }
+
+    /** The scoreboard as the stages played so far filled it. */
+    public synchronized Scoreboard scoreboard() {
+        return board;
+    }
+
+    private synchronized Map<Attack, AttackResult> play(Stage stage, int number, int count) throws DemoException {
+        if (cast == null) {
+            cast = cast();
+        }
+        narration.stage(stage, number, count);
+        Map<Attack, AttackResult> results;
+        try (StageRun run = StageRun.open(stage, cast, config, narration)) {
+            results = run.attack();
+        }
+        results.forEach((attack, result) -> board.record(stage, attack, result));
+        narration.stageDone(stage, results);
+        return results;
     }
 
     /**

@@ -11,6 +11,7 @@ import analyzer.proxy.HostAndPort;
 import analyzer.proxy.InterceptingProxy;
 import analyzer.proxy.ProxyConfig;
 import analyzer.proxy.ProxyException;
+import analyzer.proxy.ProxyListener;
 import analyzer.proxy.ProxyReports;
 import analyzer.proxy.TamperRules;
 import analyzer.proxy.Tampering;
@@ -27,7 +28,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * One stage of the demo, set up and torn down: the secret server as the stage wants it, two attacker proxies in
@@ -44,6 +47,9 @@ final class StageRun implements AutoCloseable {
      */
     static final BodyReplacement TOKEN_BIT_FLIP = new BodyReplacement("gAAAAA", "gAAAAB");
 
+    /** Connections a cell points at, at most, per witness. */
+    private static final int MAX_EVIDENCE_FLOWS = 6;
+
     /** How long to wait for a proxy's report of what the victim has just seen happen. */
     private static final Duration REPORT_WAIT = Duration.ofSeconds(3);
 
@@ -53,6 +59,8 @@ final class StageRun implements AutoCloseable {
     private final boolean tls;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<Long> wireSecretFrames = Collections.synchronizedList(new ArrayList<>());
+    /** The wire's connections in which the secret was seen, by the capture's numbering. */
+    private final Set<Integer> wireSecretFlows = Collections.synchronizedSet(new TreeSet<>());
     private final ProxyReports reader = new ProxyReports();
     private final ProxyReports tamperer = new ProxyReports();
     private SecretServer server;
@@ -118,8 +126,8 @@ final class StageRun implements AutoCloseable {
             tampering = tampering.withIntercept(cast.mitmCa(), UpstreamTrust.insecureTrust());
         }
         try {
-            readingProxy = keep(InterceptingProxy.start(reading, reader));
-            tamperingProxy = keep(InterceptingProxy.start(tampering, tamperer));
+            readingProxy = keep(InterceptingProxy.start(reading, watched(reader, Witness.READING_PROXY)));
+            tamperingProxy = keep(InterceptingProxy.start(tampering, watched(tamperer, Witness.REWRITING_PROXY)));
         } catch (ProxyException e) {
             throw new Demo.DemoException("cannot start the attacker's proxy: " + e.getMessage(), e.hint(), e);
         }
@@ -137,7 +145,10 @@ final class StageRun implements AutoCloseable {
                 tap = keep(WireTap.start(List.of(serverPort, readingProxy.address().getPort(),
                         tamperingProxy.address().getPort()), recording,
                         dissector -> new SecretScanner(dissector, List.of(config.secret()),
-                                (flow, direction, secret, frame) -> wireSecretFrames.add(frame))));
+                                (flow, direction, secret, frame) -> {
+                                    wireSecretFrames.add(frame);
+                                    wireSecretFlows.add(flow.id());
+                                }), narration.wire(stage)));
             } catch (CaptureException e) {
                 narration.warning("cannot capture this stage: " + e.getMessage(), e.hint());
             }
@@ -166,13 +177,42 @@ final class StageRun implements AutoCloseable {
     /** Tries the three attacks and judges each. */
     Map<Attack, AttackResult> attack() {
         Map<Attack, AttackResult> results = new EnumMap<>(Attack.class);
-        results.put(Attack.EAVESDROP, eavesdrop());
-        results.put(Attack.TAMPER, tamper());
-        results.put(Attack.SESSION_HIJACK, stage == Stage.FERNET
+        judged(results, Attack.EAVESDROP, eavesdrop());
+        judged(results, Attack.TAMPER, tamper());
+        judged(results, Attack.SESSION_HIJACK, stage == Stage.FERNET
                 ? AttackResult.notTried("Fernet protects the secret's body only")
                 : hijack());
         wireSummary();
         return results;
+    }
+
+    private void judged(Map<Attack, AttackResult> results, Attack attack, AttackResult result) {
+        results.put(attack, result);
+        narration.result(stage, attack, result);
+    }
+
+    /** The proxy's reports also go where the narration wants them (a web page), if anywhere. */
+    private ProxyListener watched(ProxyReports reports, Witness witness) {
+        ProxyListener also = narration.proxy(stage, witness);
+        return also == null ? reports : ProxyListener.both(reports, also);
+    }
+
+    /** The connections, by their witness's numbering, of the events that match; at most a few. */
+    private static List<EvidenceFlow> flowsOf(Witness witness, List<? extends Event> events,
+                                              Predicate<Event> matching) {
+        Set<Integer> ids = new TreeSet<>();
+        for (Event e : events) {
+            if (matching.test(e) && ids.size() < MAX_EVIDENCE_FLOWS) {
+                ids.add(e.flow().id());
+            }
+        }
+        return ids.stream().map(id -> new EvidenceFlow(witness, id)).toList();
+    }
+
+    private static List<EvidenceFlow> concat(List<EvidenceFlow> a, List<EvidenceFlow> b) {
+        List<EvidenceFlow> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private AttackResult eavesdrop() {
@@ -200,20 +240,30 @@ final class StageRun implements AutoCloseable {
             narration.line("wire", frames.isEmpty() ? describeUnreadable("saw", wireSaw) + ", " + quoted + " in no byte"
                     : quoted + " in " + framesText(frames));
         }
+        List<EvidenceFlow> proxyFlow = proxyRead.map(r -> List.of(new EvidenceFlow(Witness.READING_PROXY,
+                r.flow().id()))).orElse(List.of());
         if (!frames.isEmpty()) {
+            List<EvidenceFlow> wireFlows;
+            synchronized (wireSecretFlows) {
+                wireFlows = wireSecretFlows.stream().limit(MAX_EVIDENCE_FLOWS)
+                        .map(id -> new EvidenceFlow(Witness.WIRE, id)).toList();
+            }
             return AttackResult.succeeded("saw " + quoted + " " + framesText(frames)
-                    + (proxyRead.isPresent() ? "; the proxy read it too" : ""));
+                    + (proxyRead.isPresent() ? "; the proxy read it too" : "")).withFlows(concat(wireFlows, proxyFlow));
         }
         if (proxyRead.isPresent()) {
             return AttackResult.succeeded("proxy read " + quoted + (tap == null ? " (wire not captured)"
-                    : "; the wire carried only TLS"));
+                    : "; the wire carried only TLS")).withFlows(concat(proxyFlow,
+                    flowsOf(Witness.WIRE, wireSaw, e -> e instanceof TlsRecordSeen)));
         }
         List<Event> seen = tap != null ? wireSaw : proxySaw;
         String what = stage == Stage.FERNET
                 ? "saw a token only: " + Sightings.firstSecretPageBody(proxySaw).map(t -> Sightings.shorten(t, 12))
                         .orElse("no readable body")
                 : "saw " + Sightings.tlsRecords(seen) + " TLS records, no secret";
-        return AttackResult.failed(what + (tap == null ? " (proxy only; wire not captured)" : ""));
+        List<EvidenceFlow> looked = concat(flowsOf(Witness.WIRE, wireSaw, e -> true),
+                flowsOf(Witness.READING_PROXY, proxySaw, e -> true));
+        return AttackResult.failed(what + (tap == null ? " (proxy only; wire not captured)" : "")).withFlows(looked);
     }
 
     private AttackResult tamper() {
@@ -227,7 +277,8 @@ final class StageRun implements AutoCloseable {
             narration.line("victim", "InvalidToken — " + e.getMessage());
             return tamperer.all(Tampering.class).isEmpty()
                     ? AttackResult.unavailable("the token was refused, but the proxy changed nothing")
-                    : AttackResult.detected("client: InvalidToken, the altered token failed its HMAC");
+                    : AttackResult.detected("client: InvalidToken, the altered token failed its HMAC")
+                            .withFlows(tamperingFlows());
         } catch (ClientFailure e) {
             narration.line("victim", e.getMessage());
             if (e.hint() != null) {
@@ -236,15 +287,25 @@ final class StageRun implements AutoCloseable {
             if (!e.kind().certificateRejected()) {
                 return AttackResult.unavailable("the victim's request failed: " + e.getMessage());
             }
-            return AttackResult.failed("forged cert rejected" + rejection());
+            String why = rejection();
+            List<EvidenceFlow> flows = concat(tamperer.all(ForgeryRejected.class).stream().limit(MAX_EVIDENCE_FLOWS)
+                    .map(r -> new EvidenceFlow(Witness.REWRITING_PROXY, r.flow().id())).toList(),
+                    flowsOf(Witness.WIRE, wireSoFar(), seen -> seen instanceof TlsRecordSeen t && t.alert() != null));
+            return AttackResult.failed("forged cert rejected" + why).withFlows(flows);
         }
         narration.line("victim", "The secret message is: " + got);
         reportTamperings();
         if (got.contains(config.forgery())) {
-            return AttackResult.succeeded("client got \"" + config.forgery() + "\"");
+            return AttackResult.succeeded("client got \"" + config.forgery() + "\"").withFlows(tamperingFlows());
         }
         return AttackResult.failed("client got " + (got.equals(config.secret()) ? "the real secret"
-                : "\"" + Sightings.shorten(got, 20) + "\"") + "; nothing was rewritten");
+                : "\"" + Sightings.shorten(got, 20) + "\"") + "; nothing was rewritten")
+                .withFlows(flowsOf(Witness.REWRITING_PROXY, tamperer.all(Event.class), e -> true));
+    }
+
+    private List<EvidenceFlow> tamperingFlows() {
+        return tamperer.all(Tampering.class).stream().map(t -> t.flow().id()).distinct().limit(MAX_EVIDENCE_FLOWS)
+                .map(id -> new EvidenceFlow(Witness.REWRITING_PROXY, id)).toList();
     }
 
     private void reportTamperings() {
@@ -297,9 +358,13 @@ final class StageRun implements AutoCloseable {
         if (stolen.isEmpty()) {
             List<Event> seen = tap != null ? wireSaw : reader.all(Event.class);
             narration.line("attacker", "found no session cookie in what it saw");
-            return AttackResult.failed("no session cookie seen, only " + Sightings.tlsRecords(seen) + " TLS records");
+            return AttackResult.failed("no session cookie seen, only " + Sightings.tlsRecords(seen) + " TLS records")
+                    .withFlows(tap != null ? flowsOf(Witness.WIRE, wireSaw, e -> true)
+                            : flowsOf(Witness.READING_PROXY, seen, e -> true));
         }
         Sightings.StolenCookie c = stolen.get();
+        List<EvidenceFlow> where = List.of(new EvidenceFlow(c.where().frames().isEmpty() ? Witness.READING_PROXY
+                : Witness.WIRE, c.where().flow().id()));
         String shown = Sightings.shorten(c.cookie(), SecretSite.SESSION_COOKIE.length() + 5);
         narration.line("attacker", "stole " + shown + " (" + Sightings.where(c.where()) + "), replays it from its own"
                 + " client");
@@ -314,9 +379,9 @@ final class StageRun implements AutoCloseable {
                 + firstLine(replay.text()) + "\"");
         if (replay.successful() && replay.text().contains(VICTIM.username())) {
             return AttackResult.succeeded("replayed " + shown + " (" + Sightings.where(c.where()) + "): got "
-                    + VICTIM.username() + "'s page");
+                    + VICTIM.username() + "'s page").withFlows(where);
         }
-        return AttackResult.failed("the server refused the stolen cookie (" + replay.status() + ")");
+        return AttackResult.failed("the server refused the stolen cookie (" + replay.status() + ")").withFlows(where);
     }
 
     private void wireSummary() {

@@ -8,6 +8,7 @@ import analyzer.capture.PortFilter;
 import analyzer.dissect.Dissector;
 import analyzer.dissect.DissectorOptions;
 import analyzer.dissect.Event;
+import analyzer.dissect.EventSink;
 import analyzer.flow.ConnectionListenerFactory;
 import analyzer.flow.Flow;
 import analyzer.flow.ReassemblyLimits;
@@ -44,10 +45,15 @@ public final class WireTap implements AutoCloseable {
     private boolean stopped;
     private boolean closed;
 
-    private WireTap(LivePacketSource source, PcapWriter writer, UnaryOperator<ConnectionListenerFactory> tee) {
+    private WireTap(LivePacketSource source, PcapWriter writer, UnaryOperator<ConnectionListenerFactory> tee,
+                    EventSink also) {
         this.source = source;
         this.writer = writer;
-        ConnectionListenerFactory dissector = new Dissector(events::add, DissectorOptions.defaults());
+        EventSink keep = also == null ? events::add : event -> {
+            events.add(event);
+            also.accept(event);
+        };
+        ConnectionListenerFactory dissector = new Dissector(keep, DissectorOptions.defaults());
         this.pipeline = new PacketPipeline(source.linkType(), tee.apply(dissector), ReassemblyLimits.defaults());
         this.thread = new Thread(this::run, "demo-wiretap");
         this.thread.setDaemon(true);
@@ -61,13 +67,19 @@ public final class WireTap implements AutoCloseable {
      */
     public static WireTap start(List<Integer> ports, Path record, UnaryOperator<ConnectionListenerFactory> tee)
             throws CaptureException {
+        return start(ports, record, tee, null);
+    }
+
+    /** As {@link #start(List, Path, UnaryOperator)}, every event also going to {@code also} (may be null). */
+    public static WireTap start(List<Integer> ports, Path record, UnaryOperator<ConnectionListenerFactory> tee,
+                                EventSink also) throws CaptureException {
         LivePacketSource source = LivePacketSource.open(LiveCaptureOptions.loopback(
                 PortFilter.of(ports, Flow.Transport.TCP)));
         PcapWriter writer = null;
         try {
             writer = record == null ? null
                     : PcapWriter.create(record, source.linkType(), LiveCaptureOptions.DEFAULT_SNAPLEN);
-            WireTap tap = new WireTap(source, writer, tee);
+            WireTap tap = new WireTap(source, writer, tee, also);
             tap.thread.start();
             return tap;
         } catch (CaptureException | RuntimeException e) {
