@@ -64,6 +64,9 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     @Mixin
     TlsKeyOptions tlsKeys;
 
+    @Mixin
+    WebOptions web;
+
     @Spec
     CommandSpec spec;
 
@@ -91,12 +94,13 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
             throw new UserError("--snaplen must be between 64 and 262144, not " + snaplen);
         }
         try (KeyMaterial keys = tlsKeys.load(true, err);
+             WebSession page = WebSession.startIf(web, "capture · " + bpf, List.of(), spec);
              LivePacketSource source = LivePacketSource.open(
                 new LiveCaptureOptions(target.interfaceName, bpf, snaplen, 32 * 1024 * 1024))) {
             Path pcapFile = write == null ? null : PcapFiles.resolve(write);
             try (PcapWriter writer = pcapFile == null ? null
                     : PcapWriter.create(pcapFile, source.linkType(), snaplen)) {
-                return run(source, writer, pcapFile, bpf, out, err, keys);
+                return run(source, writer, pcapFile, bpf, out, err, keys, page);
             }
         } catch (CaptureException e) {
             throw Errors.of(e);
@@ -104,8 +108,13 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     }
 
     private int run(LivePacketSource source, PcapWriter writer, Path pcapFile, String bpf, PrintWriter out,
-                    PrintWriter err, KeyMaterial keys) throws CaptureException {
-        SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers, null, keys);
+                    PrintWriter err, KeyMaterial keys, WebSession page) throws CaptureException {
+        String where = source.interfaceName() + " (" + (bpf.isEmpty() ? "all traffic" : bpf) + ")";
+        if (page != null) {
+            page.view().title("capture · " + where);
+        }
+        SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers,
+                page == null ? null : page.feed("wire", "wire · " + where, true), keys);
         err.println("Capturing on " + source.interfaceName() + " (" + (bpf.isEmpty() ? "all traffic" : bpf) + ")"
                 + (count != null ? ", " + SniffPipeline.plural(count, "packet") : "")
                 + (duration != null ? ", for " + LiveRun.human(duration) : "") + " — Ctrl-C to stop");
@@ -129,6 +138,9 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
             err.println("written: " + pcapFile + " (open it in Wireshark, or: analyzer read " + pcapFile + ")");
         }
         err.flush();
+        if (page != null) {
+            page.linger("capture ended · " + pipeline.summary(), "info", err);
+        }
         return ExitCodes.OK;
     }
 

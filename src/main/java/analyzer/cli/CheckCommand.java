@@ -70,6 +70,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Mixin
     TlsKeyOptions tlsKeys;
 
+    @Mixin
+    WebOptions web;
+
     @Spec
     CommandSpec spec;
 
@@ -101,33 +104,51 @@ public final class CheckCommand implements Callable<Integer> {
             throw new UserError("--duration must be positive");
         }
         HostAndPort target = probe == null ? null : HostPort.parse("--probe", probe);
+        if (web.enabled() && read == null && !live) {
+            throw new UserError("--web shows the traffic being judged: add --port PORT (live) or --read FILE");
+        }
 
         int code = ExitCodes.OK;
-        if (read != null || live) {
-            EncryptionVerdict verdict = new EncryptionVerdict(secrets, output.showSecrets);
-            String source = read != null ? judgeFile(verdict, out, err) : judgeLive(verdict, out, err);
-            Style style = output.style();
-            out.print(output.format == OutputOptions.Format.json ? VerdictPrinter.json(verdict, source)
-                    : VerdictPrinter.text(verdict, source, style));
-            code = verdict.verdict().exitCode();
-        }
-        if (target != null) {
-            // Run after the capture so the probe's own plaintext request is not judged as the service's traffic.
-            int probeCode = probe(target, out);
-            boolean judgedTraffic = read != null || live;
-            if (!judgedTraffic || probeCode == ExitCodes.CHECK_FAILED) {
-                code = judgedTraffic && code == ExitCodes.CHECK_FAILED ? code : probeCode;
+        boolean judgedTraffic = read != null || live;
+        try (WebSession page = judgedTraffic ? WebSession.startIf(web, "check · " + (read != null ? read
+                : this.target.bpf()), secrets, spec) : null) {
+            EncryptionVerdict.Verdict judged = null;
+            String source = null;
+            if (judgedTraffic) {
+                EncryptionVerdict verdict = new EncryptionVerdict(secrets, output.showSecrets);
+                source = read != null ? judgeFile(verdict, out, err, page) : judgeLive(verdict, out, err, page);
+                Style style = output.style();
+                out.print(output.format == OutputOptions.Format.json ? VerdictPrinter.json(verdict, source)
+                        : VerdictPrinter.text(verdict, source, style));
+                judged = verdict.verdict();
+                code = judged.exitCode();
+            }
+            if (target != null) {
+                // Run after the capture so the probe's own plaintext request is not judged as the service's traffic.
+                int probeCode = probe(target, out);
+                if (!judgedTraffic || probeCode == ExitCodes.CHECK_FAILED) {
+                    code = judgedTraffic && code == ExitCodes.CHECK_FAILED ? code : probeCode;
+                }
+            }
+            out.flush();
+            if (page != null) {
+                page.linger(judged.label() + " · " + source, switch (judged) {
+                    case ENCRYPTED -> "good";
+                    case NOT_ENCRYPTED -> "bad";
+                    default -> "warn";
+                }, err);
             }
         }
         out.flush();
         return code;
     }
 
-    private String judgeFile(EncryptionVerdict verdict, PrintWriter out, PrintWriter err) {
+    private String judgeFile(EncryptionVerdict verdict, PrintWriter out, PrintWriter err, WebSession page) {
         try (KeyMaterial keys = tlsKeys.load(false, err);
              FilePacketSource source = FilePacketSource.open(read)) {
             source.onSecrets(text -> keys.addEmbedded(text, read + " (keys embedded in the capture)"));
-            SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, show, out, false, verdict,
+            SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, show, out, false,
+                    SniffPipeline.tee(verdict, page == null ? null : page.feed("wire", "file " + read, false)),
                     verdict::wrap, keys);
             CaptureException failure = null;
             try {
@@ -146,12 +167,14 @@ public final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    private String judgeLive(EncryptionVerdict verdict, PrintWriter out, PrintWriter err) {
+    private String judgeLive(EncryptionVerdict verdict, PrintWriter out, PrintWriter err, WebSession page) {
         String bpf = target.bpf();
         try (KeyMaterial keys = tlsKeys.load(true, err);
              LivePacketSource source = LivePacketSource.open(
                 new LiveCaptureOptions(target.interfaceName, bpf, 262144, 32 * 1024 * 1024))) {
-            SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, show, out, false, verdict,
+            SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, show, out, false,
+                    SniffPipeline.tee(verdict, page == null ? null
+                            : page.feed("wire", "wire · " + source.interfaceName() + " (" + bpf + ")", true)),
                     verdict::wrap, keys);
             err.println("Checking " + source.interfaceName() + " (" + bpf + ") for " + LiveRun.human(duration)
                     + " — use the service now; Ctrl-C ends early");

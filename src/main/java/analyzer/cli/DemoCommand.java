@@ -7,6 +7,8 @@ import analyzer.workshop.Outcome;
 import analyzer.workshop.Scoreboard;
 import analyzer.workshop.Stage;
 import analyzer.workshop.TextNarration;
+import analyzer.web.StageReplays;
+import analyzer.web.WebNarration;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -67,6 +70,9 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Colour: auto = only on a terminal and when NO_COLOR is unset (default: ${DEFAULT-VALUE}).")
     String color;
 
+    @Mixin
+    WebOptions web;
+
     @Spec
     CommandSpec spec;
 
@@ -105,13 +111,36 @@ public final class DemoCommand implements Callable<Integer> {
         Demo.Narration narration = json ? warningsTo(err, width) : new TextNarration(out, output.style(), width);
         DemoConfig config = DemoConfig.defaults().withStages(stages).withPreferredPort(port).withRecordDir(record)
                 .withWire(!noCapture);
-        Scoreboard board;
-        try {
-            board = new Demo(config, narration, pause ? presenter(out) : Demo.Presenter.NONE).run();
-        } catch (Demo.DemoException e) {
-            throw new UserError(ExitCodes.USAGE, e.getMessage(), e.hint(), e);
+        try (WebSession page = WebSession.startIf(web, "demo · the Secret Squirrels' secret, attacked on loopback",
+                List.of(config.secret()), spec)) {
+            WebNarration onPage = page == null ? null : new WebNarration(page.view(), stages, narration);
+            Demo demo = new Demo(config, onPage == null ? narration : onPage,
+                    pause ? presenter(out) : Demo.Presenter.NONE);
+            if (page != null) {
+                awaitPage(page, err);
+            }
+            Scoreboard board;
+            try {
+                board = demo.run();
+            } catch (Demo.DemoException e) {
+                throw new UserError(ExitCodes.USAGE, e.getMessage(), e.hint(), e);
+            }
+            printScoreboard(board, output, width, out);
+            if (onPage != null) {
+                // Until Ctrl-C, the page's buttons replay stages; the terminal tells it and prints the board again.
+                try (StageReplays replays = new StageReplays(demo, onPage.board(),
+                        replayed -> printScoreboard(replayed, output, width, out), narration)) {
+                    page.linger("demo over · click a scoreboard cell for its evidence, ↻ to run a stage again",
+                            "info", err);
+                }
+                board = demo.scoreboard();
+            }
+            return board.contains(Outcome.UNAVAILABLE) ? ExitCodes.CHECK_FAILED : ExitCodes.OK;
         }
-        if (json) {
+    }
+
+    private void printScoreboard(Scoreboard board, OutputOptions output, TextWidth width, PrintWriter out) {
+        if (format == OutputOptions.Format.json) {
             out.println(board.renderJson());
         } else {
             out.println();
@@ -120,8 +149,20 @@ public final class DemoCommand implements Callable<Integer> {
             out.print(board.renderText(output.style(), width));
         }
         out.flush();
-        return board.contains(Outcome.UNAVAILABLE) ? ExitCodes.CHECK_FAILED : ExitCodes.OK;
     }
+
+    /** Gives the room a moment to open the page before the first stage, so they see the scoreboard fill. */
+    private static void awaitPage(WebSession page, PrintWriter err) {
+        err.println("waiting for the page to connect (at most " + PAGE_WAIT.toSeconds() + " s)…");
+        err.flush();
+        try {
+            page.web().awaitPage(PAGE_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final java.time.Duration PAGE_WAIT = java.time.Duration.ofSeconds(30);
 
     private static Demo.Narration warningsTo(PrintWriter err, TextWidth width) {
         return new Demo.Narration() {

@@ -37,6 +37,7 @@ public final class Main implements Runnable {
         ServerCommand.class,
         ClientCommand.class,
         ProxyCommand.class,
+        WebCommand.class,
         CommandLine.HelpCommand.class,
     };
 

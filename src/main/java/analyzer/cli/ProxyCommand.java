@@ -147,6 +147,9 @@ public final class ProxyCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Mixin
+    WebOptions web;
+
     @Spec
     CommandSpec spec;
 
@@ -160,37 +163,51 @@ public final class ProxyCommand implements Callable<Integer> {
         ProxyListener printer = output.format == OutputOptions.Format.json ? new ProxyJsonPrinter(out)
                 : new ProxyTextPrinter(out, output.style(), output.hex, brief, output.width());
         CountDownLatch stop = new CountDownLatch(1);
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "proxy-output");
-            t.setDaemon(true);
-            return t;
-        });
-        InterruptHandler interrupt = InterruptHandler.install(stop::countDown);
-        try (TlsKeyLog keys = config.keyLog();
-             InterceptingProxy proxy = InterceptingProxy.start(config, ProxyListener.both(tally, printer))) {
-            err.println(banner(proxy));
-            err.flush();
-            timer.scheduleWithFixedDelay(printer::flush, 200, 200, TimeUnit.MILLISECONDS);
-            if (duration != null) {
-                stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-            } else {
-                stop.await();
+        try (WebSession page = WebSession.startIf(web, "proxy", List.of(), spec)) {
+            ProxyListener listener = ProxyListener.both(tally, printer);
+            if (page != null) {
+                listener = ProxyListener.both(listener, page.feed("proxy", "proxy", true));
             }
-        } catch (ProxyException e) {
-            throw new UserError(ExitCodes.USAGE, e.getMessage(), e.hint(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            timer.shutdownNow();
-            interrupt.uninstall();
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "proxy-output");
+                t.setDaemon(true);
+                return t;
+            });
+            InterruptHandler interrupt = InterruptHandler.install(stop::countDown);
+            try (TlsKeyLog keys = config.keyLog();
+                 InterceptingProxy proxy = InterceptingProxy.start(config, listener)) {
+                err.println(banner(proxy));
+                err.flush();
+                if (page != null) {
+                    page.view().title(banner(proxy).lines().findFirst().orElse("proxy")
+                            .replace(" — Ctrl-C to stop", ""));
+                }
+                timer.scheduleWithFixedDelay(printer::flush, 200, 200, TimeUnit.MILLISECONDS);
+                if (duration != null) {
+                    stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+                } else {
+                    stop.await();
+                }
+            } catch (ProxyException e) {
+                throw new UserError(ExitCodes.USAGE, e.getMessage(), e.hint(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                timer.shutdownNow();
+                interrupt.uninstall();
+            }
+            printer.flush();
+            err.println();
+            err.println(tally.summary());
+            if (config.save() != null) {
+                err.println("written: " + config.save() + " (open it in Wireshark, or: analyzer read " + config.save()
+                        + ")");
+            }
+            err.flush();
+            if (page != null) {
+                page.linger("proxy stopped · " + tally.summary(), "info", err);
+            }
         }
-        printer.flush();
-        err.println();
-        err.println(tally.summary());
-        if (config.save() != null) {
-            err.println("written: " + config.save() + " (open it in Wireshark, or: analyzer read " + config.save() + ")");
-        }
-        err.flush();
         return ExitCodes.OK;
     }
 

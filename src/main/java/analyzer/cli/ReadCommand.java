@@ -38,6 +38,9 @@ public final class ReadCommand implements Callable<Integer> {
     @Mixin
     TlsKeyOptions tlsKeys;
 
+    @Mixin
+    WebOptions web;
+
     @Spec
     CommandSpec spec;
 
@@ -47,9 +50,11 @@ public final class ReadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = Main.fitted(spec, spec.commandLine().getErr());
         try (KeyMaterial keys = tlsKeys.load(false, err);
+             WebSession page = WebSession.startIf(web, "read · " + file, java.util.List.of(), spec);
              FilePacketSource source = FilePacketSource.open(file)) {
             source.onSecrets(text -> keys.addEmbedded(text, file + " (keys embedded in the capture)"));
-            SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers, null, keys);
+            SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers,
+                    page == null ? null : page.feed("wire", "file " + file, false), keys);
             CaptureException failure = null;
             try {
                 source.run(pipeline.handler());
@@ -60,6 +65,11 @@ public final class ReadCommand implements Callable<Integer> {
             if (!noSummary) {
                 err.println(pipeline.summary());
                 err.flush();
+            }
+            if (page != null) {
+                page.linger(failure == null ? file + " · " + pipeline.summary()
+                        : "the file could not be read to its end: " + failure.getMessage(),
+                        failure == null ? "info" : "warn", err);
             }
             if (failure != null) {
                 throw Errors.of(failure);

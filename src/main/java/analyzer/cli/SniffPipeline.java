@@ -78,7 +78,11 @@ final class SniffPipeline {
         }
     }
 
-    private static EventSink tee(EventSink a, EventSink b) {
+    /** Both sinks, or the one that is not null. */
+    static EventSink tee(EventSink a, EventSink b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
         return new EventSink() {
             @Override
             public void accept(analyzer.dissect.Event event) {

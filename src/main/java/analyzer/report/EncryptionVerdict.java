@@ -234,7 +234,8 @@ public final class EncryptionVerdict implements EventSink {
         return showSecrets || q < 0 ? uri : uri.substring(0, q + 1) + "…";
     }
 
-    static boolean readable(byte[] bytes) {
+    /** Whether these bytes read as text: nearly all printable (the share a person would call readable). */
+    public static boolean readable(byte[] bytes) {
         if (bytes.length == 0) {
             return false;
         }
