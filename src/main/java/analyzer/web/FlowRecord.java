@@ -146,7 +146,7 @@ final class FlowRecord {
             for (Leaks.Leak leak : Leaks.of(r)) {
                 flag(Flag.CREDENTIALS);
                 note(leak.kind().label() + " in clear: " + leak.detail() + " (" + r.method() + " " + r.uri() + ", "
-                        + where(r) + ")");
+                        + seenAt(r) + ")");
             }
         } else if (report instanceof HttpResponseSeen r) {
             protocol("HTTP");
@@ -333,11 +333,16 @@ final class FlowRecord {
 
     /** "(frames 6, 8)", "(frame 6)", or "(seen by the proxy)" for relayed bytes and proxy reports. */
     private static String where(Object report) {
+        return "(" + seenAt(report) + ")";
+    }
+
+    /** "frames 6, 8", "frame 6", or "seen by the proxy". */
+    private static String seenAt(Object report) {
         if (report instanceof Event e && !e.frames().isEmpty()) {
             Frames f = e.frames();
-            return "(" + (f.size() == 1 ? "frame " : "frames ") + f + ")";
+            return (f.size() == 1 ? "frame " : "frames ") + f;
         }
-        return "(seen by the proxy)";
+        return "seen by the proxy";
     }
 
     /** "HTTP", "TLS", "SMTP/TLS" */

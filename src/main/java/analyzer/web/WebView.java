@@ -67,7 +67,8 @@ public final class WebView implements AutoCloseable {
                         }
                     })
                     .bind(listen).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // bind() rethrows the socket's BindException as it is, checked or not.
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("cannot serve the page on " + hostPort(listen) + ": " + e.getMessage(), e);
         }
