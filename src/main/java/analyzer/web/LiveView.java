@@ -39,6 +39,9 @@ public final class LiveView {
     private final ArrayDeque<Removal> removals = new ArrayDeque<>();
     private final int maxRemovals;
     private final List<Feed> feeds = new ArrayList<>();
+    /** Open pages, woken when something changes (each wakes at most once per batch it sends). */
+    private final java.util.concurrent.CopyOnWriteArrayList<Runnable> watchers =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     /** A page that last saw a version below this missed removals that are no longer logged: it gets everything. */
     private long removalsFloor;
     private volatile long version;
@@ -102,9 +105,12 @@ public final class LiveView {
         return feed;
     }
 
-    public synchronized void title(String title) {
-        this.title = Objects.requireNonNull(title, "title");
-        headerVersion = ++version;
+    public void title(String title) {
+        synchronized (this) {
+            this.title = Objects.requireNonNull(title, "title");
+            headerVersion = ++version;
+        }
+        wake();
     }
 
     /**
@@ -112,10 +118,13 @@ public final class LiveView {
      *
      * @param tone "bad", "good", "warn" or "info": how it is coloured
      */
-    public synchronized void banner(String text, String tone) {
-        this.banner = text;
-        this.bannerTone = tone;
-        headerVersion = ++version;
+    public void banner(String text, String tone) {
+        synchronized (this) {
+            this.banner = text;
+            this.bannerTone = tone;
+            headerVersion = ++version;
+        }
+        wake();
     }
 
     /** The demo's scoreboard, shown above the list once set. */
@@ -134,7 +143,24 @@ public final class LiveView {
 
     /** Called by the board under this view's lock when a cell or a stage changed. */
     long boardChanged() {
-        return ++version;
+        long v = ++version;
+        wake();
+        return v;
+    }
+
+    /** {@code wake} runs, on the caller's thread, after each change: it must be quick and must not block. */
+    void watch(Runnable wake) {
+        watchers.add(wake);
+    }
+
+    void unwatch(Runnable wake) {
+        watchers.remove(wake);
+    }
+
+    private void wake() {
+        for (Runnable w : watchers) {
+            w.run();
+        }
     }
 
     Object lock() {
@@ -160,6 +186,7 @@ public final class LiveView {
             record.version = ++version;
             evict();
         }
+        wake();
     }
 
     /** The flows found by key ("2-15"), for the demo's evidence links. */

@@ -51,9 +51,22 @@
   // Measured here, read by the benchmark: how long after its packet a flow's row was drawn.
   const measure = {
     latencies: new Float64Array(LATENCY_SAMPLES), count: 0, batches: 0, flowsApplied: 0,
+    // Of each latency, the part before the server sent the batch (capture, dissection, waiting for the next batch).
+    serverMs: new Float64Array(LATENCY_SAMPLES),
     longestRenderMs: 0, renders: 0,
   };
   window.analyzerView = measure;
+  measure.longTasks = 0;
+  measure.longestTaskMs = 0;
+  try {
+    // Main-thread tasks over 50 ms are what makes a page feel frozen.
+    new PerformanceObserver((list) => {
+      for (const t of list.getEntries()) {
+        measure.longTasks++;
+        if (t.duration > measure.longestTaskMs) measure.longestTaskMs = t.duration;
+      }
+    }).observe({entryTypes: ['longtask']});
+  } catch (e) { /* a browser without long-task timing */ }
 
   // ---- socket --------------------------------------------------------------------------------------------------
   let socket = null;
@@ -105,13 +118,14 @@
       held.count += msg.flows.length;
       // Held summaries are bounded like the list: one per flow.
       while (held.flows.size > maxFlows) held.flows.delete(held.flows.keys().next().value);
-      updateStats();
+      schedule();
       return;
     }
-    apply(msg.reset, msg.flows, msg.removed);
+    apply(msg.reset, msg.flows, msg.removed, msg.stats && msg.stats.micros);
   }
 
-  function apply(reset, changed, removed) {
+  function apply(reset, changed, removed, sentAt) {
+    const sentMicros = sentAt || 0;
     if (reset) { flows.clear(); order = []; }
     for (const key of removed) {
       if (flows.delete(key)) orderDirty = true;
@@ -124,7 +138,7 @@
         if (last && (last.t > f.t || (last.t === f.t && last.key > f.key))) orderDirty = true;
         order.push(f.key);
       }
-      if (f.pending !== undefined) pendingLatency.push(f.pending);
+      if (f.pending !== undefined) pendingLatency.push([f.pending, sentMicros]);
       if (f.key === selectedKey) detailStale = true;
     }
     measure.flowsApplied += changed.length;
@@ -145,7 +159,7 @@
     }
     if (!rate.at || now - rate.at > 500) { rate.events = s.events; rate.at = now; }
     stats = s;
-    updateStats();
+    schedule();
   }
 
   function updateStats() {
@@ -237,9 +251,12 @@
     updateStats();
     if (detailStale && selectedKey && performance.now() - lastDetailFetch > 1000) loadDetail(selectedKey, true);
     const now = performance.timeOrigin + performance.now();
-    for (const micros of pendingLatency) {
+    for (const [micros, sent] of pendingLatency) {
       const ms = now - micros / 1000;
-      if (ms >= 0 && ms < 600000) measure.latencies[measure.count++ % LATENCY_SAMPLES] = ms;
+      if (ms >= 0 && ms < 600000) {
+        measure.serverMs[measure.count % LATENCY_SAMPLES] = sent ? (sent - micros) / 1000 : NaN;
+        measure.latencies[measure.count++ % LATENCY_SAMPLES] = ms;
+      }
     }
     pendingLatency = [];
     const took = performance.now() - started;
