@@ -70,6 +70,8 @@ final class FlowRecord {
     /** The name the proxy forged a certificate for, when it tried. */
     private String forgedFor;
     private final List<String> evidence = new ArrayList<>(4);
+    /** Whether the event being read came out of a decrypted TLS stream. */
+    private boolean decrypted;
 
     private final List<byte[]> head = new ArrayList<>(HEAD_EVENTS);
     private final ArrayDeque<byte[]> tail = new ArrayDeque<>();
@@ -109,10 +111,17 @@ final class FlowRecord {
             unsentSinceMicros = micros;
         }
         messages++;
+        // A message from a decrypted TLS stream (the JSON printer marks it "tls.decrypted":true) was readable only
+        // with the keys, not by anyone on the path.
+        decrypted = contains(json, "decrypted\":true");
+        if (decrypted && !has(Flag.DECRYPTED)) {
+            flag(Flag.DECRYPTED);
+            note("decrypted with the TLS keys: readable only to whoever holds them");
+        }
         read(report, json);
         for (String secret : secretsSeen) {
             flag(Flag.SECRET);
-            note("the secret \"" + secret + "\" in clear " + where(report));
+            note("the secret \"" + secret + "\" " + clearOrInside() + " " + where(report));
         }
         return keep(json);
     }
@@ -145,8 +154,8 @@ final class FlowRecord {
             readable();
             for (Leaks.Leak leak : Leaks.of(r)) {
                 flag(Flag.CREDENTIALS);
-                note(leak.kind().label() + " in clear: " + leak.detail() + " (" + r.method() + " " + r.uri() + ", "
-                        + seenAt(r) + ")");
+                note(leak.kind().label() + " " + clearOrInside() + ": " + leak.detail() + " (" + r.method() + " "
+                        + r.uri() + ", " + seenAt(r) + ")");
             }
         } else if (report instanceof HttpResponseSeen r) {
             protocol("HTTP");
@@ -156,7 +165,7 @@ final class FlowRecord {
             readable();
             for (Leaks.Leak leak : Leaks.of(r)) {
                 flag(Flag.CREDENTIALS);
-                note(leak.kind().label() + " in clear: " + leak.detail() + " (" + where(r) + ")");
+                note(leak.kind().label() + " " + clearOrInside() + ": " + leak.detail() + " " + where(r));
             }
         } else if (report instanceof TlsRecordSeen t) {
             tls(t);
@@ -206,8 +215,12 @@ final class FlowRecord {
         }
     }
 
+    private String clearOrInside() {
+        return decrypted ? "inside TLS" : "in clear";
+    }
+
     private void readable() {
-        if (!has(Flag.READABLE)) {
+        if (!decrypted && !has(Flag.READABLE)) {
             flag(Flag.READABLE);
             note("readable by anyone on the path");
         }
@@ -278,9 +291,6 @@ final class FlowRecord {
         }
         if (contains(json, "encrypted\":true")) {
             flag(Flag.ENCRYPTED);
-        }
-        if (contains(json, "decrypted\":true")) {
-            flag(Flag.DECRYPTED);
         }
     }
 

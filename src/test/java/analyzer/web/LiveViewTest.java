@@ -215,6 +215,22 @@ class LiveViewTest {
     }
 
     @Test
+    void aMessageFromADecryptedStreamIsDecryptedNotReadableOnTheWire() {
+        FlowRecord record = new FlowRecord(0, new LiveView("t", 10, List.of()).feed("wire", "w", true), flow(4), 1);
+        HttpRequestSeen login = new HttpRequestSeen(flow(4), Direction.CLIENT_TO_SERVER, 1, Frames.of(9), "GET", "/",
+                "HTTP/1.1", List.of(new HttpHeader("Authorization", "Basic YWxpY2U6d29uZGVybGFuZA==")), HttpBody.EMPTY);
+        byte[] json = ("{\"event\":\"http.request\",\"flow\":4,\"tls.decrypted\":true}").getBytes(StandardCharsets.UTF_8);
+        record.add(login, 1, json, List.of("wonderland"));
+        assertTrue(record.has(Flag.DECRYPTED));
+        assertFalse(record.has(Flag.READABLE), "only whoever holds the keys read it");
+        assertTrue(record.has(Flag.CREDENTIALS));
+        assertTrue(record.evidence().stream().anyMatch(l -> l.startsWith("credentials inside TLS: Authorization")),
+                record.evidence().toString());
+        assertTrue(record.evidence().stream().anyMatch(l -> l.startsWith("the secret \"wonderland\" inside TLS")),
+                record.evidence().toString());
+    }
+
+    @Test
     void aLiveFlowSaysSinceWhenItWaitsToBeShown() {
         LiveView view = new LiveView("t", 10, List.of());
         Feed feed = view.feed("wire", "live", true);
