@@ -150,13 +150,7 @@ public final class CheckCommand implements Callable<Integer> {
             SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, show, out, false,
                     SniffPipeline.tee(verdict, page == null ? null : page.feed("wire", "file " + read, false)),
                     verdict::wrap, keys);
-            CaptureException failure = null;
-            try {
-                source.run(pipeline.handler());
-            } catch (CaptureException e) {
-                failure = e;
-            }
-            pipeline.finish();
+            CaptureException failure = pipeline.readAll(source);
             if (failure != null) {
                 // Judging half a file would be a guess: say what broke instead of a verdict.
                 throw Errors.of(failure);

@@ -55,13 +55,7 @@ public final class ReadCommand implements Callable<Integer> {
             source.onSecrets(text -> keys.addEmbedded(text, file + " (keys embedded in the capture)"));
             SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers,
                     page == null ? null : page.feed("wire", "file " + file, false), keys);
-            CaptureException failure = null;
-            try {
-                source.run(pipeline.handler());
-            } catch (CaptureException e) {
-                failure = e;
-            }
-            pipeline.finish();
+            CaptureException failure = pipeline.readAll(source);
             if (!noSummary) {
                 err.println(pipeline.summary());
                 err.flush();

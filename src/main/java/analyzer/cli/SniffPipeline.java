@@ -1,5 +1,7 @@
 package analyzer.cli;
 
+import analyzer.capture.CaptureException;
+import analyzer.capture.FilePacketSource;
 import analyzer.capture.LayerView;
 import analyzer.capture.PacketHandler;
 import analyzer.dissect.Dissector;
@@ -114,6 +116,21 @@ final class SniffPipeline {
 
     PacketHandler handler() {
         return handler;
+    }
+
+    /**
+     * Reads a whole file through the pipeline and finishes it: everything readable is shown even when the file
+     * breaks off. Returns why it broke off, or null when it was read to its end.
+     */
+    CaptureException readAll(FilePacketSource source) {
+        CaptureException failure = null;
+        try {
+            source.run(handler);
+        } catch (CaptureException e) {
+            failure = e;
+        }
+        finish();
+        return failure;
     }
 
     /** Ends every open stream (emitting what was pending) and flushes the output. */

@@ -82,13 +82,7 @@ public final class WebCommand implements Callable<Integer> {
         try (FilePacketSource source = FilePacketSource.open(read)) {
             SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, false, out, false,
                     session.feed("wire", "file " + read, false), UnaryOperator.identity(), KeyMaterial.none());
-            CaptureException failure = null;
-            try {
-                source.run(pipeline.handler());
-            } catch (CaptureException e) {
-                failure = e;
-            }
-            pipeline.finish();
+            CaptureException failure = pipeline.readAll(source);
             if (failure != null) {
                 throw Errors.of(failure);
             }
