@@ -49,6 +49,9 @@ public final class WebCommand implements Callable<Integer> {
     int maxBody;
 
     @Mixin
+    TlsKeyOptions tlsKeys;
+
+    @Mixin
     WebPageOptions page;
 
     @Spec
@@ -70,18 +73,21 @@ public final class WebCommand implements Callable<Integer> {
         output.maxBody = maxBody;
         output.validate();
         String bpf = read == null ? target.bpf() : null;
-        try (WebSession session = WebSession.start(page, read != null ? "read · " + read : "capture · " + bpf,
+        try (KeyMaterial keys = tlsKeys.load(read == null, err);
+             WebSession session = WebSession.start(page, read != null ? "read · " + read : "capture · " + bpf,
                 secrets, spec)) {
-            String summary = read != null ? showFile(session, output, out) : showLive(session, output, out, err, bpf);
+            String summary = read != null ? showFile(session, output, out, keys)
+                    : showLive(session, output, out, err, bpf, keys);
             session.linger(summary, "info", err);
         }
         return ExitCodes.OK;
     }
 
-    private String showFile(WebSession session, OutputOptions output, PrintWriter out) {
+    private String showFile(WebSession session, OutputOptions output, PrintWriter out, KeyMaterial keys) {
         try (FilePacketSource source = FilePacketSource.open(read)) {
+            source.onSecrets(text -> keys.addEmbedded(text, read + " (keys embedded in the capture)"));
             SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, false, out, false,
-                    session.feed("wire", "file " + read, false), UnaryOperator.identity(), KeyMaterial.none());
+                    session.feed("wire", "file " + read, false), UnaryOperator.identity(), keys);
             CaptureException failure = pipeline.readAll(source);
             if (failure != null) {
                 throw Errors.of(failure);
@@ -92,13 +98,14 @@ public final class WebCommand implements Callable<Integer> {
         }
     }
 
-    private String showLive(WebSession session, OutputOptions output, PrintWriter out, PrintWriter err, String bpf) {
+    private String showLive(WebSession session, OutputOptions output, PrintWriter out, PrintWriter err, String bpf,
+                            KeyMaterial keys) {
         try (LivePacketSource source = LivePacketSource.open(
                 new LiveCaptureOptions(target.interfaceName, bpf, 262144, 32 * 1024 * 1024))) {
             String where = source.interfaceName() + " (" + bpf + ")";
             session.view().title("capture · " + where);
             SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, false, out, false,
-                    session.feed("wire", "wire · " + where, true), UnaryOperator.identity(), KeyMaterial.none());
+                    session.feed("wire", "wire · " + where, true), UnaryOperator.identity(), keys);
             err.println("Capturing on " + where + (duration != null ? ", for " + LiveRun.human(duration) : "")
                     + " — Ctrl-C to stop");
             err.flush();

@@ -230,7 +230,8 @@ final class FlowRecord {
         protocol("TLS");
         tlsRecords++;
         bytes += t.length();
-        if (t.encrypted()) {
+        // A record the key log opened travelled encrypted all the same.
+        if (t.encrypted() || t.decrypted()) {
             encryptedRecords++;
             flag(Flag.ENCRYPTED);
         }
@@ -252,8 +253,7 @@ final class FlowRecord {
         if (t.alert() != null) {
             int d = t.alert().description();
             alert = TlsNames.alertDescription(d);
-            boolean certificateProblem = d == 42 || d == 43 || d == 44 || d == 45 || d == 46 || d == 48;
-            if (certificateProblem && t.direction() == Direction.CLIENT_TO_SERVER) {
+            if (TlsNames.rejectsCertificate(d) && t.direction() == Direction.CLIENT_TO_SERVER) {
                 flag(Flag.REJECTED);
                 note("the client rejected the server's certificate: alert " + alert + " " + where(t));
             } else if (t.alert().level() == 2) {
@@ -423,8 +423,10 @@ final class FlowRecord {
     List<String> evidence() {
         List<String> lines = new ArrayList<>(evidence);
         if (tlsRecords > 0) {
-            lines.add(tlsRecords + " TLS record" + (tlsRecords == 1 ? "" : "s") + (encryptedRecords > 0
-                    ? ", " + encryptedRecords + " of them encrypted, unreadable" : ", none encrypted yet")
+            String encrypted = encryptedRecords == 0 ? ", none encrypted yet"
+                    : ", " + encryptedRecords + " of them encrypted" + (has(Flag.DECRYPTED)
+                    ? " on the wire (opened here with the TLS keys)" : ", unreadable");
+            lines.add(tlsRecords + " TLS record" + (tlsRecords == 1 ? "" : "s") + encrypted
                     + (cipherSuite != null ? " · " + cipherSuite : ""));
         }
         return lines;

@@ -91,6 +91,26 @@ class WebCommandTest {
     }
 
     @Test
+    void tlsDecryptedWithTheKeysInTheCaptureIsDecryptedNotReadable() throws Exception {
+        Running run = new Running("web", "--read", "captures/tls/tls13-aes128gcm-curl-with-keys.pcapng",
+                "--web-linger", "5s");
+        run.await("the page stays open");
+        HttpResponse<String> detail = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + run.url.group(2) + "/api/flows/1-1"))
+                .header("Authorization", "Bearer " + run.url.group(3)).timeout(java.time.Duration.ofSeconds(3))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, detail.statusCode(), detail.body());
+        com.google.gson.JsonObject flow = com.google.gson.JsonParser.parseString(detail.body()).getAsJsonObject()
+                .getAsJsonObject("flow");
+        String flags = flow.getAsJsonArray("flags").toString();
+        assertTrue(flags.contains("\"encrypted\"") && flags.contains("\"decrypted\""), flags);
+        assertFalse(flags.contains("\"readable\""), "readable only with the keys: " + flags);
+        assertEquals("TLS/HTTP", flow.get("proto").getAsString());
+        assertTrue(flow.get("summary").getAsString().startsWith("GET /"), flow.toString());
+        assertEquals(0, run.finish());
+    }
+
+    @Test
     void webShowsAFileWithoutPrintingIt() throws Exception {
         Running run = new Running("web", "--read", "captures/https-secret.pcap", "--web-linger", "0");
         assertEquals(0, run.finish());
