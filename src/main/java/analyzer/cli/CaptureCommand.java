@@ -94,7 +94,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
             throw new UserError("--snaplen must be between 64 and 262144, not " + snaplen);
         }
         try (KeyMaterial keys = tlsKeys.load(true, err);
-             WebSession page = WebSession.startIf(web, "capture · " + bpf, List.of(), spec);
+             WebSession page = WebSession.startIf(web, "capture · " + bpf, List.of(), output.showSecrets, spec);
              LivePacketSource source = LivePacketSource.open(
                 new LiveCaptureOptions(target.interfaceName, bpf, snaplen, 32 * 1024 * 1024))) {
             Path pcapFile = write == null ? null : PcapFiles.resolve(write);

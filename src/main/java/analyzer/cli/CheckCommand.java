@@ -111,7 +111,7 @@ public final class CheckCommand implements Callable<Integer> {
         int code = ExitCodes.OK;
         boolean judgedTraffic = read != null || live;
         try (WebSession page = judgedTraffic ? WebSession.startIf(web, "check · " + (read != null ? read
-                : this.target.bpf()), secrets, spec) : null) {
+                : this.target.bpf()), secrets, output.showSecrets, spec) : null) {
             EncryptionVerdict.Verdict judged = null;
             String source = null;
             if (judgedTraffic) {

@@ -112,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
         DemoConfig config = DemoConfig.defaults().withStages(stages).withPreferredPort(port).withRecordDir(record)
                 .withWire(!noCapture);
         try (WebSession page = WebSession.startIf(web, "demo · the Secret Squirrels' secret, attacked on loopback",
-                List.of(config.secret()), spec)) {
+                List.of(config.secret()), output.showSecrets, spec)) {
             WebNarration onPage = page == null ? null : new WebNarration(page.view(), stages, narration);
             Demo demo = new Demo(config, onPage == null ? narration : onPage,
                     pause ? presenter(out) : Demo.Presenter.NONE);

@@ -163,7 +163,7 @@ public final class ProxyCommand implements Callable<Integer> {
         ProxyListener printer = output.format == OutputOptions.Format.json ? new ProxyJsonPrinter(out)
                 : new ProxyTextPrinter(out, output.style(), output.hex, brief, output.width());
         CountDownLatch stop = new CountDownLatch(1);
-        try (WebSession page = WebSession.startIf(web, "proxy", List.of(), spec)) {
+        try (WebSession page = WebSession.startIf(web, "proxy", List.of(), output.showSecrets, spec)) {
             ProxyListener listener = ProxyListener.both(tally, printer);
             if (page != null) {
                 listener = ProxyListener.both(listener, page.feed("proxy", "proxy", true));

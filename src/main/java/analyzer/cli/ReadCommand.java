@@ -50,7 +50,7 @@ public final class ReadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = Main.fitted(spec, spec.commandLine().getErr());
         try (KeyMaterial keys = tlsKeys.load(false, err);
-             WebSession page = WebSession.startIf(web, "read · " + file, java.util.List.of(), spec);
+             WebSession page = WebSession.startIf(web, "read · " + file, java.util.List.of(), output.showSecrets, spec);
              FilePacketSource source = FilePacketSource.open(file)) {
             source.onSecrets(text -> keys.addEmbedded(text, file + " (keys embedded in the capture)"));
             SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers,

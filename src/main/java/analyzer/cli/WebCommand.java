@@ -48,6 +48,10 @@ public final class WebCommand implements Callable<Integer> {
             description = "Body bytes kept of each HTTP message (default: ${DEFAULT-VALUE}).")
     int maxBody;
 
+    @Option(names = "--show-secrets", description = "Show the passwords and tokens found in full; by default only"
+            + " their first characters (hun…).")
+    boolean showSecrets;
+
     @Mixin
     TlsKeyOptions tlsKeys;
 
@@ -71,11 +75,12 @@ public final class WebCommand implements Callable<Integer> {
         }
         OutputOptions output = new OutputOptions();
         output.maxBody = maxBody;
+        output.showSecrets = showSecrets;
         output.validate();
         String bpf = read == null ? target.bpf() : null;
         try (KeyMaterial keys = tlsKeys.load(read == null, err);
              WebSession session = WebSession.start(page, read != null ? "read · " + read : "capture · " + bpf,
-                secrets, spec)) {
+                secrets, showSecrets, spec)) {
             String summary = read != null ? showFile(session, output, out, keys)
                     : showLive(session, output, out, err, bpf, keys);
             session.linger(summary, "info", err);

@@ -31,15 +31,17 @@ final class WebSession implements AutoCloseable {
     }
 
     /** The page, when {@code --web} (or one of its options) was given; otherwise null. */
-    static WebSession startIf(WebOptions options, String title, List<String> secrets, CommandSpec spec) {
-        return options != null && options.enabled() ? start(options.page, title, secrets, spec) : null;
+    static WebSession startIf(WebOptions options, String title, List<String> secrets, boolean showSecrets,
+                              CommandSpec spec) {
+        return options != null && options.enabled() ? start(options.page, title, secrets, showSecrets, spec) : null;
     }
 
     /**
      * Serves the page and prints its URL on standard error, whole: never fitted to the terminal's width, which
      * would break it where a terminal could no longer open it.
      */
-    static WebSession start(WebPageOptions options, String title, List<String> secrets, CommandSpec spec) {
+    static WebSession start(WebPageOptions options, String title, List<String> secrets, boolean showSecrets,
+                            CommandSpec spec) {
         PrintWriter err = spec.commandLine().getErr();
         options.validate();
         InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
@@ -59,7 +61,7 @@ final class WebSession implements AutoCloseable {
         }
         WebView web;
         try {
-            web = WebView.start(new LiveView(title, options.flows, secrets), listen, givenHost);
+            web = WebView.start(new LiveView(title, options.flows, secrets, showSecrets), listen, givenHost);
         } catch (IOException e) {
             throw new UserError(ExitCodes.USAGE, "--web-listen: " + e.getMessage(),
                     "Choose another port with --web-listen 127.0.0.1:PORT, or 0 for any free one.", e);

@@ -21,8 +21,13 @@ final class EventJson {
 
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
     private final Utf8Output.Printer out = new Utf8Output.Printer(new Utf8Output(line, 1 << 16));
-    private final JsonPrinter events = new JsonPrinter(out);
+    private final JsonPrinter events;
     private final ProxyJsonPrinter reports = new ProxyJsonPrinter(out);
+
+    /** @param showSecrets passwords and tokens in full (--show-secrets) rather than masked, as the printers do */
+    EventJson(boolean showSecrets) {
+        this.events = new JsonPrinter(out, showSecrets);
+    }
 
     byte[] of(Event event) {
         events.accept(event);

@@ -22,10 +22,11 @@ public final class Feed implements EventSink, ProxyListener {
     private final String seenBy;
     private final String label;
     private final boolean live;
-    private final EventJson json = new EventJson();
+    private final EventJson json;
 
     Feed(LiveView view, int number, String seenBy, String label, boolean live) {
         this.view = view;
+        this.json = new EventJson(view.showSecrets());
         this.number = number;
         this.seenBy = seenBy;
         this.label = label;
@@ -44,6 +45,10 @@ public final class Feed implements EventSink, ProxyListener {
     /** Where exactly: "wire · lo tcp port 5683", "proxy that rewrites · HTTP". */
     String label() {
         return label;
+    }
+
+    boolean showSecrets() {
+        return view.showSecrets();
     }
 
     /** Whether events arrive as they happen (a latency from their time stamps means something). */

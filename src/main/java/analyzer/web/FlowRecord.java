@@ -152,7 +152,7 @@ final class FlowRecord {
             }
             bytes += r.body().length();
             readable();
-            for (Leaks.Leak leak : Leaks.of(r)) {
+            for (Leaks.Leak leak : Leaks.of(r, feed.showSecrets())) {
                 flag(Flag.CREDENTIALS);
                 note(leak.kind().label() + " " + clearOrInside() + ": " + leak.detail() + " (" + r.method() + " "
                         + r.uri() + ", " + seenAt(r) + ")");
@@ -163,7 +163,7 @@ final class FlowRecord {
             status = r.code() + " " + r.phrase();
             bytes += r.body().length();
             readable();
-            for (Leaks.Leak leak : Leaks.of(r)) {
+            for (Leaks.Leak leak : Leaks.of(r, feed.showSecrets())) {
                 flag(Flag.CREDENTIALS);
                 note(leak.kind().label() + " " + clearOrInside() + ": " + leak.detail() + " " + where(r));
             }

@@ -32,6 +32,7 @@ public final class LiveView {
 
     private final int maxFlows;
     private final long maxBytes;
+    private final boolean showSecrets;
     private final List<String> secrets;
     private final byte[][] textPatterns;
     private final byte[][] hexPatterns;
@@ -61,16 +62,22 @@ public final class LiveView {
      * @param secrets  texts whose appearance in an event flags its flow ("secret seen"); may be empty
      */
     public LiveView(String title, int maxFlows, List<String> secrets) {
-        this(title, maxFlows, DEFAULT_MAX_BYTES, secrets);
+        this(title, maxFlows, DEFAULT_MAX_BYTES, secrets, false);
     }
 
-    LiveView(String title, int maxFlows, long maxBytes, List<String> secrets) {
+    /** @param showSecrets passwords and tokens in full (--show-secrets), not masked as by default */
+    public LiveView(String title, int maxFlows, List<String> secrets, boolean showSecrets) {
+        this(title, maxFlows, DEFAULT_MAX_BYTES, secrets, showSecrets);
+    }
+
+    LiveView(String title, int maxFlows, long maxBytes, List<String> secrets, boolean showSecrets) {
         if (maxFlows < 1) {
             throw new IllegalArgumentException("maxFlows must be at least 1, not " + maxFlows);
         }
         this.title = Objects.requireNonNull(title, "title");
         this.maxFlows = maxFlows;
         this.maxBytes = maxBytes;
+        this.showSecrets = showSecrets;
         this.maxRemovals = Math.max(1024, 4 * maxFlows);
         this.secrets = List.copyOf(secrets);
         this.textPatterns = new byte[this.secrets.size()][];
@@ -86,6 +93,10 @@ public final class LiveView {
             byte[] raw = secret.getBytes(StandardCharsets.UTF_8);
             hexPatterns[i] = HexDump.hex(raw, 0, raw.length).getBytes(StandardCharsets.US_ASCII);
         }
+    }
+
+    boolean showSecrets() {
+        return showSecrets;
     }
 
     public int maxFlows() {

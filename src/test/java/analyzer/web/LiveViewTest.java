@@ -175,7 +175,7 @@ class LiveViewTest {
 
     @Test
     void bigMessagesAreBoundedByBytesToo() {
-        LiveView view = new LiveView("t", 1000, 2L << 20, List.of());
+        LiveView view = new LiveView("t", 1000, 2L << 20, List.of(), false);
         Feed feed = view.feed("wire", "synthetic", true);
         byte[] body = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
         for (int i = 1; i <= 200; i++) {
