@@ -278,7 +278,7 @@ def main():
                 r["rate"], r["achieved"], r["samples"], r["p50"], r["p99"], r["max"], r["server_p50"],
                 r["server_p99"], r["longestTaskMs"], r["longestRenderMs"], r["rss_mib"]), flush=True)
         if args.soak_minutes > 0:
-            print("memory: %.0f min at %d events/s on %d keep-alive connections, plus 50 new connections every"
+            print("memory: %g min at %d events/s on %d keep-alive connections, plus 50 new connections every"
                   " ~0.6 s (--web-flows %d)" % (args.soak_minutes, args.soak_rate, args.clients, args.flows))
             samples = soak(port, args.soak_rate, args.soak_minutes, args.clients, os.path.join(work, "profile-soak"),
                            args.flows)
