@@ -462,9 +462,10 @@ public final class JsonPrinter implements EventSink {
 
     private void tls(TlsRecordSeen t) {
         common(TLS_RECORD, t);
-        json.field(TLS_CONTENT_TYPE, TlsNames.contentType(t.contentType()))
-                .field(TLS_VERSION, TlsNames.version(t.version()))
-                .field(TLS_LENGTH, t.length())
+        // The type and version names are the same few String constants record after record: encoded once.
+        repeated(TLS_CONTENT_TYPE, TlsNames.contentType(t.contentType()));
+        repeated(TLS_VERSION, TlsNames.version(t.version()));
+        json.field(TLS_LENGTH, t.length())
                 .field(TLS_ENCRYPTED, t.encrypted());
         if (t.decrypted()) {
             json.field(TLS_DECRYPTED, true);
