@@ -160,8 +160,9 @@ public final class ProxyCommand implements Callable<Integer> {
         PrintWriter err = Main.fitted(spec, spec.commandLine().getErr());
         ProxyConfig config = config(err);
         Tally tally = new Tally();
-        ProxyListener printer = output.format == OutputOptions.Format.json ? new ProxyJsonPrinter(out)
-                : new ProxyTextPrinter(out, output.style(), output.hex, brief, output.width());
+        ProxyListener printer = output.format == OutputOptions.Format.json
+                ? new ProxyJsonPrinter(out, output.showSecrets)
+                : new ProxyTextPrinter(out, output.style(), output.hex, brief, output.width(), output.showSecrets);
         CountDownLatch stop = new CountDownLatch(1);
         try (WebSession page = WebSession.startIf(web, "proxy", List.of(), output.showSecrets, spec)) {
             ProxyListener listener = ProxyListener.both(tally, printer);

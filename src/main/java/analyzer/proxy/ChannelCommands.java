@@ -30,6 +30,12 @@ final class ChannelCommands implements ConnectionCommands {
     /** Intercept mode, until the client's handshake ends. */
     private ClientInterception interception;
     private boolean closed;
+    /**
+     * How long a client may say nothing before the upstream is connected anyway (it may be waiting for a greeting).
+     * Short, since such a client waits that long; a client that speaks later loses nothing (see
+     * {@link ProxiedConnection#clientSilent}).
+     */
+    static final long CLIENT_SILENCE_MILLIS = 200;
     /** System.nanoTime() of the last read on either side, for the idle timeout. */
     private long lastActivity = System.nanoTime();
 
@@ -105,7 +111,12 @@ final class ChannelCommands implements ConnectionCommands {
 
     @Override
     public void relayClientBytes() {
-        ClientPipeline.plain(client.pipeline(), this, false);
+        ChannelPipeline p = client.pipeline();
+        ClientPipeline.plain(p, this, false);
+        if (p.get(ClientPipeline.SNIFF) != null) {
+            // The upstream spoke first: the sniffer steps aside, passing what it held on to the tap.
+            p.remove(ClientPipeline.SNIFF);
+        }
     }
 
     @Override
@@ -129,6 +140,15 @@ final class ChannelCommands implements ConnectionCommands {
         ChannelPipeline p = client.pipeline();
         p.addBefore(ClientPipeline.RELAY, ClientPipeline.SNIFF, new ProtocolSniffer(this, false));
         ClientPipeline.removeHttp(p, true);
+    }
+
+    @Override
+    public void awaitClientSilence() {
+        client.eventLoop().schedule(() -> {
+            if (!closed) {
+                connection.clientSilent();
+            }
+        }, CLIENT_SILENCE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override

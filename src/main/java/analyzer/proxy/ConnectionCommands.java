@@ -9,7 +9,10 @@ interface ConnectionCommands {
 
     enum Side { CLIENT, UPSTREAM }
 
-    /** The client's bytes are relayed as they are (TLS passed through, another protocol). */
+    /**
+     * The client's bytes are relayed as they are (TLS passed through, another protocol, a server that spoke first);
+     * what a sniffer still held goes on with them.
+     */
     void relayClientBytes();
 
     /** The client speaks HTTP/1 (plain, or decrypted): its messages are parsed, relayed and may be rewritten. */
@@ -20,6 +23,12 @@ interface ConnectionCommands {
 
     /** After a CONNECT answered 200: what follows on the client's side is sniffed afresh. */
     void sniffClient();
+
+    /**
+     * Call {@link ProxiedConnection#clientSilent} once the client has been connected (or its CONNECT answered) a
+     * moment, or once more that long from now; whether it spoke by then is for the connection to know.
+     */
+    void awaitClientSilence();
 
     /** After a CONNECT passed through: the client's HTTP codec goes, bytes follow. */
     void relayClientBytesAfterConnect();

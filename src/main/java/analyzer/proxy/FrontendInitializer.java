@@ -9,7 +9,8 @@ import java.net.InetSocketAddress;
 
 /**
  * Sets up each accepted client connection: its state machine, the hooks of its attacks, and the handlers that
- * adapt them to Netty. Reverse proxies first sniff what the client speaks; forward proxies speak HTTP.
+ * adapt them to Netty. Reverse proxies first sniff what the client speaks (and connect upstream if it stays silent:
+ * its server may be the one to speak first); forward proxies speak HTTP.
  */
 final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -36,5 +37,6 @@ final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
         } else {
             p.addBefore(ClientPipeline.RELAY, ClientPipeline.SNIFF, new ProtocolSniffer(io, false));
         }
+        io.connection().clientConnected();
     }
 }

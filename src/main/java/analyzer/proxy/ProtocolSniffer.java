@@ -55,7 +55,9 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
         } else {
             io.connection().clientSpeaks(speaks);
         }
-        ctx.pipeline().remove(this);
+        if (!ctx.isRemoved()) {
+            ctx.pipeline().remove(this);
+        }
     }
 
     /** What the bytes at the reader index say, or null when more are needed to tell. */

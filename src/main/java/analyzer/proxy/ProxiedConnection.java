@@ -31,7 +31,11 @@ final class ProxiedConnection {
 
     /** What the client speaks, as far as the proxy knows yet. */
     enum ClientState {
-        /** Waiting for the first bytes (reverse mode; after a CONNECT that is intercepted). */
+        /**
+         * Waiting for the first bytes (reverse mode; after a CONNECT that is intercepted). Once the client has been
+         * silent a moment the upstream is connected, for protocols whose server speaks first; if it does, bytes
+         * are relayed.
+         */
         SNIFFING,
         /** Intercept: the TLS handshake with the forged certificate is under way. */
         HANDSHAKING,
@@ -107,6 +111,11 @@ final class ProxiedConnection {
     private boolean clientInputEnded;
     /** Forward mode: where the CONNECT being read goes. */
     private HostAndPort connectTarget;
+    /**
+     * Why the upstream, connected while the client was silent, failed: told once the client shows whether it
+     * would read a 502, or when it stays silent.
+     */
+    private String earlyFailure;
 
     /** Client messages not yet written upstream (it is connecting, or a Route waits for answers). */
     private final ArrayDeque<Object> waiting = new ArrayDeque<>(4);
@@ -146,22 +155,79 @@ final class ProxiedConnection {
 
     // ---- what the client speaks
 
+    /** A client connected: where its bytes go is known unless it must say (a forward proxy's client). */
+    void clientConnected() {
+        if (client == ClientState.SNIFFING) {
+            io.awaitClientSilence();
+        }
+    }
+
+    /**
+     * The client has said nothing for a moment since it connected (or since its CONNECT was answered). SMTP, IMAP,
+     * POP3, FTP and telnet clients wait for the server's greeting: the upstream is connected without a codec,
+     * and whichever side speaks first decides how the connection is relayed. A client's HTTP request is still
+     * parsed as HTTP ({@link #clientSpeaks}); a greeting makes it bytes ({@link #upstreamBytes}). Once the
+     * upstream has failed, a second silence lets the client go.
+     */
+    void clientSilent() {
+        if (client != ClientState.SNIFFING) {
+            return;
+        }
+        if (upstream == UpstreamState.NONE) {
+            connect(sniffedTarget(), false);
+        } else if (earlyFailure != null) {
+            tellEarlyFailure();
+        }
+    }
+
+    private HostAndPort sniffedTarget() {
+        return connectTarget != null ? connectTarget : config.upstream();
+    }
+
     /** The first bytes of the client (or of a CONNECT tunnel) were sniffed. */
     void clientSpeaks(ProtocolSniffer.Speaks speaks) {
-        HostAndPort to = connectTarget != null ? connectTarget : config.upstream();
+        HostAndPort to = sniffedTarget();
+        boolean intercepted = speaks == ProtocolSniffer.Speaks.TLS && config.tls() == TlsMode.INTERCEPT;
+        if (intercepted && upstream != UpstreamState.NONE) {
+            // Connected while the client was silent, in clear: the decrypted side needs a TLS upstream of its own.
+            upstream = UpstreamState.NONE;
+            earlyFailure = null;
+            io.abandonUpstream();
+        }
         if (speaks == ProtocolSniffer.Speaks.HTTP) {
             client = ClientState.HTTP;
             io.relayClientHttp();
-            connect(to, false);
-        } else if (speaks == ProtocolSniffer.Speaks.OTHER || config.tls() == TlsMode.PASSTHROUGH) {
+            if (upstream == UpstreamState.NONE) {
+                connect(to, false);
+            } else if (upstream != UpstreamState.FAILED) {
+                io.relayUpstreamHttp();
+            }
+        } else if (!intercepted) {
             client = ClientState.BYTES;
             io.relayClientBytes();
-            connect(to, false);
+            if (upstream == UpstreamState.NONE) {
+                connect(to, false);
+            }
         } else {
             client = ClientState.HANDSHAKING;
             target = to;
             io.interceptClientTls(to);
         }
+        if (earlyFailure != null) {
+            tellEarlyFailure();
+        }
+    }
+
+    /** Tells the failure of the upstream connected early, now that the client spoke or stayed silent. */
+    private void tellEarlyFailure() {
+        String reason = earlyFailure;
+        earlyFailure = null;
+        boolean badGateway = clientUnderstands502();
+        io.report(new UpstreamFailure(flow, ProxyContext.micros(), target, reason, badGateway));
+        if (badGateway) {
+            answerClient(ProxyResponses.badGateway("cannot reach " + target + ": " + reason));
+        }
+        endClient();
     }
 
     /** Intercept mode: the client's handshake with the forged certificate ended. */
@@ -224,6 +290,13 @@ final class ProxiedConnection {
             return;
         }
         upstream = UpstreamState.FAILED;
+        if (client == ClientState.SNIFFING) {
+            // Connected while the client was silent: whether a 502 means anything to it is not known yet.
+            earlyFailure = reason;
+            io.retireUpstream();
+            io.awaitClientSilence();
+            return;
+        }
         if (client == ClientState.CLOSED) {
             // The client is gone (or was refused): the upstream's end concerns nobody.
             io.retireUpstream();
@@ -269,6 +342,11 @@ final class ProxiedConnection {
 
     /** Bytes the upstream sent, as read (plaintext under TLS), before any HTTP codec. */
     void upstreamBytes(ByteBuf bytes) {
+        if (client == ClientState.SNIFFING) {
+            // A greeting before the client said anything (an HTTP server never speaks first): bytes both ways.
+            client = ClientState.BYTES;
+            io.relayClientBytes();
+        }
         upstreamBytes += bytes.readableBytes();
         for (ProxyHook hook : hooks) {
             hook.bytes(Direction.SERVER_TO_CLIENT, bytes);
@@ -360,6 +438,7 @@ final class ProxiedConnection {
         client = ClientState.SNIFFING;
         answerClient(ProxyResponses.CONNECTION_ESTABLISHED);
         io.sniffClient();
+        io.awaitClientSilence();
     }
 
     /** A request part on its way upstream, after any hook that wanted the whole body. */

@@ -28,8 +28,13 @@ public final class ProxyJsonPrinter implements ProxyListener {
     private final JsonWriter json = new JsonWriter(sb);
 
     public ProxyJsonPrinter(Writer out) {
+        this(out, false);
+    }
+
+    /** @param showSecrets give passwords and tokens in full (--show-secrets), not masked */
+    public ProxyJsonPrinter(Writer out, boolean showSecrets) {
         this.out = out;
-        this.events = new JsonPrinter(out);
+        this.events = new JsonPrinter(out, showSecrets);
     }
 
     @Override

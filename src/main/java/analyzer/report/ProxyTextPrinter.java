@@ -8,6 +8,7 @@ import analyzer.dissect.HttpResponseSeen;
 import analyzer.dissect.RawDataSeen;
 import analyzer.dissect.StreamGap;
 import analyzer.dissect.TlsRecordSeen;
+import analyzer.dissect.session.CredentialSeen;
 import analyzer.flow.Direction;
 import analyzer.flow.Flow;
 import analyzer.proxy.ForgeryAccepted;
@@ -42,6 +43,7 @@ public final class ProxyTextPrinter implements ProxyListener {
     private final TextPrinter events;
     private final boolean brief;
     private final TextWidth width;
+    private final boolean showSecrets;
     private final TlsConnectionSummary tlsConnections = new TlsConnectionSummary();
     private final Utf8Text sb = new Utf8Text(256);
 
@@ -50,11 +52,17 @@ public final class ProxyTextPrinter implements ProxyListener {
     }
 
     public ProxyTextPrinter(Writer out, Style style, boolean hex, boolean brief, TextWidth width) {
+        this(out, style, hex, brief, width, false);
+    }
+
+    /** @param showSecrets show passwords and tokens in full (--show-secrets) instead of their first characters */
+    public ProxyTextPrinter(Writer out, Style style, boolean hex, boolean brief, TextWidth width, boolean showSecrets) {
         this.out = out;
         this.style = style;
-        this.events = new TextPrinter(out, style, hex, width);
+        this.events = new TextPrinter(out, style, hex, width, showSecrets);
         this.brief = brief;
         this.width = width;
+        this.showSecrets = showSecrets;
     }
 
     @Override
@@ -76,15 +84,19 @@ public final class ProxyTextPrinter implements ProxyListener {
             flowTag(r.flow().id());
             if (brief) {
                 // In full mode the message block above already lists its leaks.
-                leaks(r.requestMethod() == null ? "" : r.requestMethod() + " " + r.requestUri(), Leaks.of(r), r.flow().id());
+                leaks(r.requestMethod() == null ? "" : r.requestMethod() + " " + r.requestUri(),
+                        Leaks.of(r, showSecrets), r.flow().id());
             }
         } else if (event instanceof HttpRequestSeen r && brief) {
-            leaks(r.method() + " " + r.uri(), Leaks.of(r), r.flow().id());
+            leaks(r.method() + " " + r.uri(), Leaks.of(r, showSecrets), r.flow().id());
         }
         write();
     }
 
-    /** Brief output for what is not an HTTP exchange: a TLS connection's line, a gap, data of no known protocol. */
+    /**
+     * Brief output for what is not an HTTP exchange: a TLS connection's line, a login, a gap, data of no known
+     * protocol.
+     */
     private void briefLine(Event event) {
         if (event instanceof TlsRecordSeen r) {
             String line = tlsConnections.lineFor(r);
@@ -101,6 +113,11 @@ public final class ProxyTextPrinter implements ProxyListener {
         } else if (event instanceof HttpMalformed m) {
             label("HTTP MALFORMED", style.red("HTTP MALFORMED")).append(m.reason());
             flowTag(m.flow().id());
+        } else if (event instanceof CredentialSeen c) {
+            // What the exchange line is to HTTP: the login of a mail, database or telnet session.
+            label("EAVESDROP", style.red("EAVESDROP"));
+            padded(c.protocol() + " " + c.mechanism(), 16).append(' ').append(TextPrinter.login(c, showSecrets));
+            flowTag(c.flow().id());
         } else if (event instanceof RawDataSeen d && rawFlowsTold.add(d.flow())) {
             label("DATA", "DATA").append(d.flow().client().toString()).append(" → ").append(d.flow().server().toString())
                     .append("  neither HTTP nor TLS, ").append(d.length()).append(" bytes first");

@@ -403,18 +403,24 @@ public final class TextPrinter implements EventSink {
         }
     }
 
-    /** "SMTP  AUTH PLAIN  user alice  password won…", and the warning a thief's eyes would give it. */
-    private void credential(CredentialSeen c) {
-        StringBuilder line = new StringBuilder(c.protocol()).append("  ").append(c.mechanism());
+    /** "user alice  password won…", the password masked unless {@code showSecrets}. */
+    static String login(CredentialSeen c, boolean showSecrets) {
+        StringBuilder line = new StringBuilder();
         if (c.user() != null) {
-            line.append("  user ").append(c.user());
+            line.append("user ").append(c.user());
         }
         if (c.secret() != null) {
-            line.append("  password ").append(showSecrets ? c.secret() : analyzer.leaks.Masking.shorten(c.secret()));
+            line.append(line.isEmpty() ? "" : "  ").append("password ")
+                    .append(showSecrets ? c.secret() : analyzer.leaks.Masking.shorten(c.secret()));
         } else {
-            line.append("  (a challenge response: the password itself did not cross)");
+            line.append(line.isEmpty() ? "" : "  ").append("(a challenge response: the password itself did not cross)");
         }
-        header(c, line.toString());
+        return line.toString();
+    }
+
+    /** "SMTP  AUTH PLAIN  user alice  password won…", and the warning a thief's eyes would give it. */
+    private void credential(CredentialSeen c) {
+        header(c, c.protocol() + "  " + c.mechanism() + "  " + login(c, showSecrets));
         if (c.flow().insideTls()) {
             sb.append(INDENT).append(style.green("🔓 " + decryptedWith(c.flow().id()) + ": encrypted on the wire"))
                     .append('\n');

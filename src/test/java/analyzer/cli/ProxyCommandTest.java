@@ -4,19 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import analyzer.capture.PeerScripts;
 import analyzer.capture.TestServers;
+import analyzer.workshop.ExternalCommand;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** `analyzer proxy` from the command line: what people see, and one-line errors for bad input. */
 @Timeout(60)
@@ -71,6 +77,74 @@ class ProxyCommandTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    /**
+     * Python's smtplib through `analyzer proxy` to a small SMTP server: the client waits for the greeting, so the
+     * proxy has to connect upstream while it is silent. Two proxies at once: the full printer masks the password,
+     * the brief one with --show-secrets shows it on its EAVESDROP line.
+     */
+    @Test
+    void smtpThroughTheProxyIsPrintedWithItsLoginMaskedUnlessAskedToShow(@TempDir Path dir) throws Exception {
+        String password = "hunter2-wonderland";
+        Path[] certAndKey = PeerScripts.selfSignedCertificate(dir);
+        try (PeerScripts.Server smtp = PeerScripts.server(dir, "mail_server.py", "smtp", certAndKey[0].toString(),
+                certAndKey[1].toString())) {
+            String upstream = "127.0.0.1:" + smtp.port();
+            int full = freePort();
+            int brief = freePort();
+            RunningCommand masked = RunningCommand.start("proxy", "--listen", "127.0.0.1:" + full, "--upstream",
+                    upstream, "--color", "never", "--duration", "120s");
+            RunningCommand shown = RunningCommand.start("proxy", "--listen", "127.0.0.1:" + brief, "--upstream",
+                    upstream, "--color", "never", "--duration", "120s", "--brief", "--show-secrets");
+            for (int port : new int[] {full, brief}) {
+                awaitListening(port);
+                ExternalCommand.Result client = ExternalCommand.run(Duration.ofSeconds(40), PeerScripts.python(dir,
+                        "mail_client.py", "smtp", String.valueOf(port), "alice", password));
+                assertTrue(client.output().contains("done"), "smtplib through the proxy: " + client.output());
+            }
+            CommandRun m = masked.stop();
+            CommandRun s = shown.stop();
+            assertEquals(0, m.code(), m.err());
+            assertTrue(m.out().contains("SMTP  220 mail.example ESMTP ready"), m.out());
+            assertTrue(m.out().contains("SMTP  ehlo client.example"), m.out());
+            assertTrue(m.out().contains("SMTP  AUTH PLAIN  user alice  password hunt…"), m.out());
+            assertTrue(m.out().contains("SMTP  message: 3 lines"), m.out());
+            assertFalse(m.out().contains(password), m.out());
+            assertEquals(0, s.code(), s.err());
+            assertTrue(s.out().contains("EAVESDROP       SMTP AUTH PLAIN  user alice  password " + password), s.out());
+            assertFalse(s.out().contains("ehlo client.example"), "brief: " + s.out());
+        }
+    }
+
+    /** `analyzer proxy` running in this JVM until {@link #stop}, the in-process Ctrl-C. */
+    private record RunningCommand(Thread thread, AtomicReference<CommandRun> result) {
+
+        static RunningCommand start(String... args) {
+            AtomicReference<CommandRun> result = new AtomicReference<>();
+            Thread t = new Thread(() -> result.set(CommandRun.of(args)), "analyzer " + args[0]);
+            t.start();
+            return new RunningCommand(t, result);
+        }
+
+        CommandRun stop() throws InterruptedException {
+            thread.interrupt();
+            thread.join(30_000);
+            assertTrue(result.get() != null, "the command did not stop when interrupted");
+            return result.get();
+        }
+    }
+
+    /** Connects (and hangs up) until the proxy accepts: on a loaded machine its start can take seconds. */
+    private static void awaitListening(int port) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (java.net.ConnectException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("the proxy did not start listening on " + port);
     }
 
     /** Waits for the proxy to listen: on a loaded machine its start can take seconds (its --duration runs from then). */

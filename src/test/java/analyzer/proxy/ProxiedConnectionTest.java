@@ -433,7 +433,8 @@ class ProxiedConnectionTest {
     void aConnectThatIsInterceptedIsAnsweredAndWhatFollowsSniffed() {
         start(ProxyConfig.forward(LISTEN).withIntercept(mitm, UpstreamTrust.insecureTrust()));
         clientSends(request(HttpMethod.CONNECT, "localhost:8443"), end());
-        assertEquals(List.of("answer 200 Connection established", "sniff client"), io.takeEssential());
+        assertEquals(List.of("answer 200 Connection established", "sniff client", "await client silence"),
+                io.takeEssential());
         connection.clientSpeaks(ProtocolSniffer.Speaks.TLS);
         assertEquals(List.of("intercept localhost:8443"), io.takeEssential());
     }
@@ -492,6 +493,135 @@ class ProxiedConnectionTest {
         connection.decryptedSpeaks(true);
         assertEquals(List.of(), io.take());
         assertEquals(ClientState.BYTES, connection.clientState());
+    }
+
+    // ---- protocols whose server speaks first (SMTP, IMAP, POP3, FTP, telnet): their client waits for a greeting
+
+    @Test
+    void aSilentClientOfAReverseProxyGetsTheUpstreamsGreetingAndIsRelayedAsBytes() {
+        start(ProxyConfig.reverse(LISTEN, UPSTREAM));
+        connection.clientConnected();
+        assertEquals(List.of("await client silence"), io.take());
+        connection.clientSilent();
+        assertEquals(List.of("connect 127.0.0.1:5683"), io.takeEssential(), "connected, no codec chosen");
+        assertEquals(ClientState.SNIFFING, connection.clientState(), "still listening for the client");
+        connection.upstreamReady();
+        connection.upstreamBytes(bytes("220 mail.example ESMTP\r\n"));
+        assertEquals(List.of("relay client bytes"), io.takeEssential());
+        assertEquals(ClientState.BYTES, connection.clientState());
+        connection.upstreamMessage(bytes("220 mail.example ESMTP\r\n").retain());
+        assertEquals(List.of("write CLIENT bytes 220 mail.example ESMTP\r\n"), io.takeEssential());
+        connection.clientBytes(bytes("EHLO me\r\n"));
+        connection.clientMessage(bytes("EHLO me\r\n").retain());
+        assertEquals(List.of("write UPSTREAM bytes EHLO me\r\n"), io.takeEssential());
+        List<String> seen = reports.all(analyzer.dissect.session.ProtocolTextSeen.class).stream()
+                .map(t -> t.protocol() + " " + t.lines().get(0)).toList();
+        assertEquals(List.of("SMTP 220 mail.example ESMTP", "SMTP EHLO me"), seen, "the eavesdropper reads it");
+    }
+
+    @Test
+    void anHttpClientSlowerThanTheSilenceIsStillParsedAsHttpSoAmbiguousRequestsAreRefused() {
+        start(ProxyConfig.reverse(LISTEN, UPSTREAM));
+        connection.clientConnected();
+        connection.clientSilent();
+        io.take();
+        connection.clientSpeaks(ProtocolSniffer.Speaks.HTTP);
+        assertEquals(List.of("relay client http", "relay upstream http"), io.takeEssential(),
+                "the connection made early now speaks HTTP; no second one");
+        assertEquals(ClientState.HTTP, connection.clientState());
+        connection.upstreamReady();
+        clientSends(get("/secret"), end());
+        assertEquals(List.of("write UPSTREAM GET /secret", "write UPSTREAM end"), io.takeEssential());
+        upstreamSends(ok(0), end());
+        io.take();
+        HttpRequest smuggled = get("/admin");
+        smuggled.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(
+                "Content-Length and Transfer-Encoding both present")));
+        clientSends(smuggled);
+        assertEquals(List.of("answer 400 Bad Request", "close CLIENT"), io.takeEssential());
+    }
+
+    @Test
+    void aClientThatSpeaksFirstDecidesWhetherOrNotTheUpstreamIsConnectedYet() {
+        start(ProxyConfig.reverse(LISTEN, UPSTREAM));
+        connection.clientConnected();
+        connection.clientSilent();
+        io.take();
+        connection.clientSpeaks(ProtocolSniffer.Speaks.OTHER);
+        assertEquals(List.of("relay client bytes"), io.takeEssential(), "already connecting");
+        assertEquals(ClientState.BYTES, connection.clientState());
+
+        start(ProxyConfig.reverse(LISTEN, UPSTREAM));
+        connection.clientConnected();
+        io.take();
+        connection.clientSpeaks(ProtocolSniffer.Speaks.HTTP);
+        assertEquals(List.of("relay client http", "connect 127.0.0.1:5683 http"), io.takeEssential());
+        connection.clientSilent();
+        assertEquals(List.of(), io.take(), "a silence after the client spoke means nothing");
+        connection.upstreamReady();
+        connection.upstreamBytes(bytes("HTTP/1.1 200 OK\r\n"));
+        assertEquals(ClientState.HTTP, connection.clientState(), "an answer is not a greeting");
+    }
+
+    @Test
+    void aForwardProxyWaitsForTheRequestThatNamesTheTarget() {
+        start(ProxyConfig.forward(LISTEN));
+        connection.clientConnected();
+        connection.clientSilent();
+        assertEquals(List.of(), io.take());
+        assertEquals(UpstreamState.NONE, connection.upstreamState());
+    }
+
+    @Test
+    void anUnreachableUpstreamFoundEarlyIsA502ForHttpAndAClosedConnectionForASilentClient() {
+        start(ProxyConfig.reverse(LISTEN, UPSTREAM));
+        connection.clientConnected();
+        connection.clientSilent();
+        io.take();
+        connection.upstreamFailed("connection refused");
+        assertEquals(List.of("retire upstream", "await client silence"), io.take(),
+                "an HTTP client may still speak: it would read a 502");
+        assertEquals(List.of(), io.failures);
+        connection.clientSpeaks(ProtocolSniffer.Speaks.HTTP);
+        assertEquals(List.of("relay client http", "report upstream failure: connection refused",
+                "answer 502 Bad Gateway", "close CLIENT"), io.takeEssential());
+        assertTrue(io.failures.get(0).badGateway());
+
+        start(ProxyConfig.reverse(LISTEN, UPSTREAM));
+        connection.clientConnected();
+        connection.clientSilent();
+        connection.upstreamFailed("connection refused");
+        io.take();
+        connection.clientSilent();
+        assertEquals(List.of("report upstream failure: connection refused", "close CLIENT"), io.take(),
+                "a client waiting for a greeting is let go");
+        assertTrue(!io.failures.get(1).badGateway());
+    }
+
+    @Test
+    void anInterceptedClientThatStartsTlsLateGetsAFreshTlsUpstream() {
+        start(ProxyConfig.reverse(LISTEN, UPSTREAM).withIntercept(mitm, UpstreamTrust.insecureTrust()));
+        connection.clientConnected();
+        connection.clientSilent();
+        assertEquals(List.of("await client silence", "connect 127.0.0.1:5683"), io.takeEssential());
+        connection.clientSpeaks(ProtocolSniffer.Speaks.TLS);
+        assertEquals(List.of("abandon upstream", "intercept 127.0.0.1:5683"), io.takeEssential());
+        connection.clientHandshakeDone(new ClientHandshake(FLOW, 0, "localhost", "TLSv1.3", "TLS_AES_128_GCM_SHA256",
+                null, false, null));
+        assertEquals(List.of("connect 127.0.0.1:5683 tls"), io.take());
+    }
+
+    @Test
+    void aTunnelIsTheSameAfterAnInterceptedConnect() {
+        start(ProxyConfig.forward(LISTEN).withIntercept(mitm, UpstreamTrust.insecureTrust()));
+        clientSends(request(HttpMethod.CONNECT, "mail.example:25"), end());
+        assertEquals(List.of("answer 200 Connection established", "sniff client", "await client silence"),
+                io.takeEssential());
+        connection.clientSilent();
+        assertEquals(List.of("connect mail.example:25"), io.takeEssential());
+        connection.upstreamReady();
+        connection.upstreamBytes(bytes("220 mail.example ESMTP\r\n"));
+        assertEquals(List.of("relay client bytes"), io.takeEssential());
     }
 
     // ---- building events

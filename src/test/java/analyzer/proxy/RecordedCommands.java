@@ -80,6 +80,11 @@ final class RecordedCommands implements ConnectionCommands {
     }
 
     @Override
+    public void awaitClientSilence() {
+        log.add("await client silence");
+    }
+
+    @Override
     public void relayClientBytesAfterConnect() {
         log.add("relay client bytes after connect");
     }
