@@ -143,6 +143,8 @@ public final class EncryptionVerdict implements EventSink {
             // Read with keys: the wire carried it encrypted. What it holds is reported inside TLS, never as readable.
             if (event instanceof CarriesContent content) {
                 exposures(s, event, content);
+            } else if (event instanceof CredentialSeen c) {
+                s.finding(new Finding("inside TLS", SessionUpgrade.describe(c, showSecrets), c.frames()));
             }
             return;
         }
@@ -161,10 +163,6 @@ public final class EncryptionVerdict implements EventSink {
             s.quic(q);
         } else if (event instanceof DnsMessageSeen d) {
             s.dns(d);
-        } else if (event instanceof CredentialSeen c && c.flow().insideTls()) {
-            s.finding(new Finding("inside TLS", SessionUpgrade.describe(c, showSecrets), c.frames()));
-        } else if (event.flow().insideTls() && (event instanceof ProtocolTextSeen || event instanceof StartTlsSeen)) {
-            // A session read from decrypted TLS: what it says is inside the TLS the verdict already credits.
         } else if (event instanceof ProtocolTextSeen t) {
             s.session.text(t);
         } else if (event instanceof CredentialSeen c) {
