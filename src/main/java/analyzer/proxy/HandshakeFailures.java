@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 final class HandshakeFailures {
 
     private static final Pattern RECEIVED_ALERT = Pattern.compile("Received fatal alert: ([a-z_]+)");
+    /** The same from BoringSSL, when the proxy writes a key log and so runs Netty's OpenSSL engine. */
+    private static final Pattern BORINGSSL_ALERT = Pattern.compile("(?:SSLV3|TLSV1)_ALERT_([A-Z_]+)");
 
     private HandshakeFailures() {
     }
@@ -31,6 +33,11 @@ final class HandshakeFailures {
             if (m.find()) {
                 return new ForgeryRejected(flow, timestampMicros, host, ForgeryRejected.Evidence.ALERT_DECRYPTED,
                         m.group(1), detail);
+            }
+            Matcher boring = BORINGSSL_ALERT.matcher(String.valueOf(t.getMessage()));
+            if (boring.find()) {
+                return new ForgeryRejected(flow, timestampMicros, host, ForgeryRejected.Evidence.ALERT_DECRYPTED,
+                        boring.group(1).toLowerCase(java.util.Locale.ROOT), detail);
             }
         }
         if (clientClosed) {

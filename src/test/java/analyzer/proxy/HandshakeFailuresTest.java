@@ -39,6 +39,18 @@ class HandshakeFailuresTest {
     }
 
     @Test
+    void boringSslNamesTheAlertItDecryptedInItsOwnWords() {
+        // A proxy that writes a key log runs Netty's OpenSSL engine (BoringSSL), which words it so.
+        ForgeryRejected r = HandshakeFailures.classify(FLOW, 0, "localhost", null, true, new SSLHandshakeException(
+                "error:10000416:SSL routines:OPENSSL_internal:SSLV3_ALERT_CERTIFICATE_UNKNOWN"));
+        assertEquals(ForgeryRejected.Evidence.ALERT_DECRYPTED, r.evidence());
+        assertEquals("certificate_unknown", r.alert());
+        assertEquals("unknown_ca", HandshakeFailures.classify(FLOW, 0, "localhost", null, true,
+                new SSLHandshakeException("error:10000418:SSL routines:OPENSSL_internal:TLSV1_ALERT_UNKNOWN_CA"))
+                .alert());
+    }
+
+    @Test
     void hangingUpMidHandshakeCountsAsARejection() {
         ForgeryRejected r = HandshakeFailures.classify(FLOW, 0, "localhost", null, true, new ClosedChannelException());
         assertEquals(ForgeryRejected.Evidence.CLOSED, r.evidence());

@@ -1,11 +1,14 @@
 package analyzer.workshop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analyzer.capture.BackgroundCapture;
+import analyzer.cli.CommandRun;
 import analyzer.pki.ForgedCertificateAuthority;
 import analyzer.pki.TlsKeyLog;
+import analyzer.proxy.ForgeryRejected;
 import analyzer.proxy.HostAndPort;
 import analyzer.proxy.InterceptingProxy;
 import analyzer.proxy.ProxyConfig;
@@ -18,6 +21,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,6 +79,53 @@ class EndpointKeyLogTest {
                     tsharkRequests(pcap, proxyKeys));
             assertTrue(new String(Files.readAllBytes(serverKeys)).contains("CLIENT_RANDOM "), "a TLS 1.2 line");
             assertTrue(new String(Files.readAllBytes(serverKeys)).contains("SERVER_TRAFFIC_SECRET_0 "), "TLS 1.3");
+        }
+    }
+
+    /**
+     * A pinned client refuses the certificate the proxy forged; under TLS 1.3 its alert travels encrypted. A proxy
+     * writing keys still names the alert, and with its key log the wire shows the alert itself, decrypted.
+     */
+    @Test
+    void theAlertOfAPinnedClientIsNamedByTheProxyAndReadFromTheWireWithItsKeys() throws Exception {
+        TestCertificates.Issued ca = TestCertificates.ca("Secret Squirrels CA");
+        TestCertificates.Issued leaf = TestCertificates.localhost(ca);
+        Path proxyKeys = dir.resolve("proxy.keys");
+        Path pcap = dir.resolve("pinned.pcap");
+        BlockingQueue<ForgeryRejected> rejected = new LinkedBlockingQueue<>();
+        try (TlsKeyLog proxyLog = TlsKeyLog.open(proxyKeys);
+             SecretServer server = SecretServer.start(SecretServerConfig.defaults().withPort(0)
+                     .withTls(leaf.identity()), SecretServer.Listener.NONE);
+             InterceptingProxy proxy = InterceptingProxy.start(ProxyConfig.reverse(
+                     new InetSocketAddress("127.0.0.1", 0), new HostAndPort("localhost", server.address().getPort()))
+                     .withIntercept(ForgedCertificateAuthority.inMemory(), UpstreamTrust.insecureTrust())
+                     .withKeyLog(proxyLog), new ProxyListener() {
+                         @Override
+                         public void forgeryRejected(ForgeryRejected r) {
+                             rejected.add(r);
+                         }
+                     });
+             SecretClient pinned = SecretClient.create(SecretClientConfig.pinned(List.of(ca.certificate())))) {
+            int proxyPort = proxy.address().getPort();
+            BackgroundCapture capture = new BackgroundCapture("capture", "--port", String.valueOf(proxyPort),
+                    "--duration", "4s", "--write", pcap.toString());
+            ClientFailure failure = assertThrows(ClientFailure.class,
+                    () -> pinned.secret(URI.create("https://localhost:" + proxyPort + "/")));
+            assertTrue(failure.kind().certificateRejected(), failure.getMessage());
+            ForgeryRejected r = rejected.poll(10, TimeUnit.SECONDS);
+            capture.finish();
+            assertEquals("certificate_unknown", r == null ? null : r.alert(), String.valueOf(r));
+            assertEquals(ForgeryRejected.Evidence.ALERT_DECRYPTED, r.evidence());
+
+            CommandRun read = CommandRun.of("read", pcap.toString(), "--keylog", proxyKeys.toString(),
+                    "--format", "json");
+            assertEquals(0, read.code(), read.err());
+            // The client's alert, decrypted: sent by the client, an alert record, fatal certificate_unknown.
+            assertTrue(read.out().lines().anyMatch(line -> line.contains("\"direction\":\"client_to_server\"")
+                    && line.contains("\"tls.decrypted\":true")
+                    && line.contains("\"tls.record.content_type\":\"alert\"")
+                    && line.contains("\"tls.alert_message.level\":\"fatal\",\"tls.alert_message.desc\":"
+                            + "\"certificate_unknown\"")), read.out());
         }
     }
 
