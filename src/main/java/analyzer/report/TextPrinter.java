@@ -84,7 +84,7 @@ public final class TextPrinter implements EventSink {
         } else if (event instanceof HttpResponseSeen r) {
             response(r);
         } else if (event instanceof HttpMalformed m) {
-            header(m, style.red("HTTP malformed"));
+            header(m, style.red("HTTP malformed") + decryptedMark(m));
             sb.append(INDENT).append(m.reason()).append('\n');
         } else if (event instanceof RawDataSeen d) {
             raw(d);
@@ -120,7 +120,7 @@ public final class TextPrinter implements EventSink {
     }
 
     private void request(HttpRequestSeen r) {
-        header(r, style.bold("HTTP request") + (r.flow().insideTls() ? "  " + style.green(DECRYPTED) : ""));
+        header(r, style.bold("HTTP request") + decryptedMark(r));
         startLine(r.method(), r.uri(), r.version());
         headersAndBody(r.headers(), r.body());
         leaks(Leaks.of(r, showSecrets), r.flow().insideTls());
@@ -152,9 +152,7 @@ public final class TextPrinter implements EventSink {
         if (r.requestMethod() != null) {
             sb.append("  to ").append(r.requestMethod()).append(' ').append(r.requestUri());
         }
-        if (r.flow().insideTls()) {
-            sb.append("  ").append(style.green(DECRYPTED));
-        }
+        sb.append(decryptedMark(r));
         headerEnd(r, start);
         startLine(r.version(), Integer.toString(r.code()), r.phrase());
         headersAndBody(r.headers(), r.body());
@@ -490,12 +488,18 @@ public final class TextPrinter implements EventSink {
 
     private void raw(RawDataSeen d) {
         header(d, "DATA  " + grouped(d.length()) + (d.length() == 1 ? " byte" : " bytes")
-                + (d.flow().udp() ? " (a UDP datagram, neither DNS nor QUIC)" : " (neither HTTP nor TLS)"));
+                + (d.flow().udp() ? " (a UDP datagram, neither DNS nor QUIC)" : " (neither HTTP nor TLS)")
+                + decryptedMark(d));
         byte[] p = d.preview();
         HexDump.append(sb, INDENT, p, 0, p.length);
         if (p.length < d.length()) {
             sb.append(INDENT).append(style.dim("… " + grouped(d.length() - p.length) + " more bytes")).append('\n');
         }
+    }
+
+    /** "  decrypted" after the kind of a message read from decrypted TLS; nothing for one read off the wire. */
+    private String decryptedMark(Event e) {
+        return e.flow().insideTls() ? "  " + style.green(DECRYPTED) : "";
     }
 
     private void header(Event e, String what) {

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import analyzer.dissect.Event;
 import analyzer.dissect.Frames;
 import analyzer.dissect.HttpBody;
+import analyzer.dissect.HttpMalformed;
 import analyzer.dissect.HttpResponseSeen;
+import analyzer.dissect.RawDataSeen;
 import analyzer.flow.Direction;
+import analyzer.flow.Flow;
 import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -67,6 +70,17 @@ class TextPrinterTest {
         assertTrue(lines[2].contains("TLS  application_data  1 307 bytes  🔒 encrypted, unreadable"), lines[2]);
         assertTrue(lines[3].contains("TLS  alert  fatal unknown_ca    the client rejected the server's certificate"),
                 lines[3]);
+    }
+
+    @Test
+    void whatDecryptedTlsHeldIsMarkedDecryptedEvenWhenItIsNotHttp() {
+        Flow decrypted = SampleEvents.flow(2).decryptedView();
+        String text = print(Style.PLAIN,
+                new HttpMalformed(decrypted, Direction.CLIENT_TO_SERVER, 0, Frames.of(10),
+                        "Content-Length value is not a number: zzz"),
+                new RawDataSeen(decrypted, Direction.CLIENT_TO_SERVER, 0, Frames.of(12), 3, new byte[] {1, 2, 3}));
+        assertTrue(text.contains("HTTP malformed  decrypted"), text);
+        assertTrue(text.contains("DATA  3 bytes (neither HTTP nor TLS)  decrypted"), text);
     }
 
     @Test
