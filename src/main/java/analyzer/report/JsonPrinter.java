@@ -27,7 +27,6 @@ import analyzer.flow.Flow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -40,96 +39,96 @@ import java.util.List;
  */
 public final class JsonPrinter implements EventSink {
 
-    private static final byte[] EVENT = JsonLine.name("event");
-    private static final byte[] FLOW = JsonLine.name("flow");
-    private static final byte[] DIRECTION = JsonLine.name("direction");
-    private static final byte[] IP_SRC = JsonLine.name("ip.src");
-    private static final byte[] TCP_SRCPORT = JsonLine.name("tcp.srcport");
-    private static final byte[] IP_DST = JsonLine.name("ip.dst");
-    private static final byte[] TCP_DSTPORT = JsonLine.name("tcp.dstport");
-    private static final byte[] UDP_SRCPORT = JsonLine.name("udp.srcport");
-    private static final byte[] UDP_DSTPORT = JsonLine.name("udp.dstport");
-    private static final byte[] DNS_ID = JsonLine.name("dns.id");
-    private static final byte[] DNS_RESPONSE = JsonLine.name("dns.flags.response");
-    private static final byte[] DNS_OPCODE = JsonLine.name("dns.flags.opcode");
-    private static final byte[] DNS_RCODE = JsonLine.name("dns.flags.rcode");
-    private static final byte[] DNS_QRY_NAME = JsonLine.name("dns.qry.name");
-    private static final byte[] DNS_QRY_TYPE = JsonLine.name("dns.qry.type");
-    private static final byte[] DNS_COUNT_ANSWERS = JsonLine.name("dns.count.answers");
-    private static final byte[] DNS_ANSWERS = JsonLine.name("dns.answers");
-    private static final byte[] DNS_TYPE = JsonLine.name("type");
-    private static final byte[] DNS_TTL = JsonLine.name("ttl");
-    private static final byte[] DNS_DATA = JsonLine.name("data");
-    private static final byte[] DNS_A = JsonLine.name("dns.a");
-    private static final byte[] DNS_AAAA = JsonLine.name("dns.aaaa");
-    private static final byte[] QUIC_PACKET_TYPE = JsonLine.name("quic.packet_type");
-    private static final byte[] QUIC_VERSION = JsonLine.name("quic.version");
-    private static final byte[] QUIC_DCID = JsonLine.name("quic.dcid");
-    private static final byte[] QUIC_SCID = JsonLine.name("quic.scid");
-    private static final byte[] QUIC_LENGTH = JsonLine.name("quic.packet_length");
-    private static final byte[] QUIC_PROBLEM = JsonLine.name("quic.problem");
-    private static final byte[] SESSION_PROTOCOL = JsonLine.name("session.protocol");
-    private static final byte[] SESSION_LINES = JsonLine.name("session.lines");
-    private static final byte[] SESSION_NEGOTIATION = JsonLine.name("session.negotiation");
-    private static final byte[] SESSION_MALFORMED_REASON = JsonLine.name("session.malformed.reason");
-    private static final byte[] CREDENTIALS_MECHANISM = JsonLine.name("credentials.mechanism");
-    private static final byte[] CREDENTIALS_USER = JsonLine.name("credentials.user");
-    private static final byte[] CREDENTIALS_SECRET = JsonLine.name("credentials.secret");
-    private static final byte[] CREDENTIALS_SECRET_MASKED = JsonLine.name("credentials.secret_masked");
-    private static final byte[] STARTTLS_STEP = JsonLine.name("starttls.step");
-    private static final byte[] STARTTLS_DETAIL = JsonLine.name("starttls.detail");
-    private static final byte[] TIME = JsonLine.name("frame.time_epoch");
-    private static final byte[] FRAME_NUMBER = JsonLine.name("frame.number");
-    private static final byte[] SEEN_BY = JsonLine.name("seen_by");
-    private static final byte[] REQUEST_METHOD = JsonLine.name("http.request.method");
-    private static final byte[] REQUEST_URI = JsonLine.name("http.request.uri");
-    private static final byte[] REQUEST_VERSION = JsonLine.name("http.request.version");
-    private static final byte[] RESPONSE_VERSION = JsonLine.name("http.response.version");
-    private static final byte[] RESPONSE_CODE = JsonLine.name("http.response.code");
-    private static final byte[] RESPONSE_PHRASE = JsonLine.name("http.response.phrase");
-    private static final byte[] RESPONSE_FOR_METHOD = JsonLine.name("http.response_for.method");
-    private static final byte[] RESPONSE_FOR_URI = JsonLine.name("http.response_for.uri");
-    private static final byte[] TIME_US = JsonLine.name("http.time_us");
-    private static final byte[] MALFORMED_REASON = JsonLine.name("http.malformed.reason");
-    private static final byte[] DATA_LEN = JsonLine.name("data.len");
-    private static final byte[] DATA_DATA = JsonLine.name("data.data");
-    private static final byte[] DATA_TRUNCATED = JsonLine.name("data.truncated");
-    private static final byte[] GAP_BYTES = JsonLine.name("tcp.gap.bytes");
-    private static final byte[] LEAKS = JsonLine.name("analyzer.leaks");
-    private static final byte[] KIND = JsonLine.name("kind");
-    private static final byte[] DETAIL = JsonLine.name("detail");
-    private static final byte[] HEADERS = JsonLine.name("http.headers");
-    private static final byte[] NAME = JsonLine.name("name");
-    private static final byte[] VALUE = JsonLine.name("value");
-    private static final byte[] CONTENT_LENGTH = JsonLine.name("http.content_length");
-    private static final byte[] CONTENT_ENCODING = JsonLine.name("http.content_encoding");
-    private static final byte[] TRANSFER_ENCODING = JsonLine.name("http.transfer_encoding");
-    private static final byte[] FILE_DATA = JsonLine.name("http.file_data");
-    private static final byte[] FILE_DATA_HEX = JsonLine.name("http.file_data_hex");
-    private static final byte[] FILE_DATA_TRUNCATED = JsonLine.name("http.file_data.truncated");
-    private static final byte[] BODY_INCOMPLETE = JsonLine.name("http.body.incomplete");
-    private static final byte[] TLS_CONTENT_TYPE = JsonLine.name("tls.record.content_type");
-    private static final byte[] TLS_VERSION = JsonLine.name("tls.record.version");
-    private static final byte[] TLS_LENGTH = JsonLine.name("tls.record.length");
-    private static final byte[] TLS_ENCRYPTED = JsonLine.name("tls.encrypted");
-    private static final byte[] TLS_DECRYPTED = JsonLine.name("tls.decrypted");
-    private static final byte[] DECRYPTION_OUTCOME = JsonLine.name("tls.decryption.outcome");
-    private static final byte[] DECRYPTION_DETAIL = JsonLine.name("tls.decryption.detail");
-    private static final byte[] ALERT_LEVEL = JsonLine.name("tls.alert_message.level");
-    private static final byte[] ALERT_DESC = JsonLine.name("tls.alert_message.desc");
-    private static final byte[] HANDSHAKE_TYPE = JsonLine.name("tls.handshake.type");
-    private static final byte[] SERVER_NAME = JsonLine.name("tls.handshake.extensions_server_name");
-    private static final byte[] ALPN = JsonLine.name("tls.handshake.extensions_alpn_str");
-    private static final byte[] SUPPORTED_VERSION = JsonLine.name("tls.handshake.extensions.supported_version");
-    private static final byte[] CIPHERSUITES = JsonLine.name("tls.handshake.ciphersuites");
-    private static final byte[] HANDSHAKE_VERSION = JsonLine.name("tls.handshake.version");
-    private static final byte[] CIPHERSUITE = JsonLine.name("tls.handshake.ciphersuite");
-    private static final byte[] ALPN_SELECTED = JsonLine.name("tls.handshake.extensions_alpn_str_selected");
-    private static final byte[] CERTIFICATES = JsonLine.name("tls.handshake.certificates");
-    private static final byte[] SUBJECT = JsonLine.name("x509.subject");
-    private static final byte[] ISSUER = JsonLine.name("x509.issuer");
-    private static final byte[] NOT_BEFORE = JsonLine.name("x509.not_before_ms");
-    private static final byte[] NOT_AFTER = JsonLine.name("x509.not_after_ms");
+    private static final byte[] EVENT = JsonWriter.fieldName("event");
+    private static final byte[] FLOW = JsonWriter.fieldName("flow");
+    private static final byte[] DIRECTION = JsonWriter.fieldName("direction");
+    private static final byte[] IP_SRC = JsonWriter.fieldName("ip.src");
+    private static final byte[] TCP_SRCPORT = JsonWriter.fieldName("tcp.srcport");
+    private static final byte[] IP_DST = JsonWriter.fieldName("ip.dst");
+    private static final byte[] TCP_DSTPORT = JsonWriter.fieldName("tcp.dstport");
+    private static final byte[] UDP_SRCPORT = JsonWriter.fieldName("udp.srcport");
+    private static final byte[] UDP_DSTPORT = JsonWriter.fieldName("udp.dstport");
+    private static final byte[] DNS_ID = JsonWriter.fieldName("dns.id");
+    private static final byte[] DNS_RESPONSE = JsonWriter.fieldName("dns.flags.response");
+    private static final byte[] DNS_OPCODE = JsonWriter.fieldName("dns.flags.opcode");
+    private static final byte[] DNS_RCODE = JsonWriter.fieldName("dns.flags.rcode");
+    private static final byte[] DNS_QRY_NAME = JsonWriter.fieldName("dns.qry.name");
+    private static final byte[] DNS_QRY_TYPE = JsonWriter.fieldName("dns.qry.type");
+    private static final byte[] DNS_COUNT_ANSWERS = JsonWriter.fieldName("dns.count.answers");
+    private static final byte[] DNS_ANSWERS = JsonWriter.fieldName("dns.answers");
+    private static final byte[] DNS_TYPE = JsonWriter.fieldName("type");
+    private static final byte[] DNS_TTL = JsonWriter.fieldName("ttl");
+    private static final byte[] DNS_DATA = JsonWriter.fieldName("data");
+    private static final byte[] DNS_A = JsonWriter.fieldName("dns.a");
+    private static final byte[] DNS_AAAA = JsonWriter.fieldName("dns.aaaa");
+    private static final byte[] QUIC_PACKET_TYPE = JsonWriter.fieldName("quic.packet_type");
+    private static final byte[] QUIC_VERSION = JsonWriter.fieldName("quic.version");
+    private static final byte[] QUIC_DCID = JsonWriter.fieldName("quic.dcid");
+    private static final byte[] QUIC_SCID = JsonWriter.fieldName("quic.scid");
+    private static final byte[] QUIC_LENGTH = JsonWriter.fieldName("quic.packet_length");
+    private static final byte[] QUIC_PROBLEM = JsonWriter.fieldName("quic.problem");
+    private static final byte[] SESSION_PROTOCOL = JsonWriter.fieldName("session.protocol");
+    private static final byte[] SESSION_LINES = JsonWriter.fieldName("session.lines");
+    private static final byte[] SESSION_NEGOTIATION = JsonWriter.fieldName("session.negotiation");
+    private static final byte[] SESSION_MALFORMED_REASON = JsonWriter.fieldName("session.malformed.reason");
+    private static final byte[] CREDENTIALS_MECHANISM = JsonWriter.fieldName("credentials.mechanism");
+    private static final byte[] CREDENTIALS_USER = JsonWriter.fieldName("credentials.user");
+    private static final byte[] CREDENTIALS_SECRET = JsonWriter.fieldName("credentials.secret");
+    private static final byte[] CREDENTIALS_SECRET_MASKED = JsonWriter.fieldName("credentials.secret_masked");
+    private static final byte[] STARTTLS_STEP = JsonWriter.fieldName("starttls.step");
+    private static final byte[] STARTTLS_DETAIL = JsonWriter.fieldName("starttls.detail");
+    private static final byte[] TIME = JsonWriter.fieldName("frame.time_epoch");
+    private static final byte[] FRAME_NUMBER = JsonWriter.fieldName("frame.number");
+    private static final byte[] SEEN_BY = JsonWriter.fieldName("seen_by");
+    private static final byte[] REQUEST_METHOD = JsonWriter.fieldName("http.request.method");
+    private static final byte[] REQUEST_URI = JsonWriter.fieldName("http.request.uri");
+    private static final byte[] REQUEST_VERSION = JsonWriter.fieldName("http.request.version");
+    private static final byte[] RESPONSE_VERSION = JsonWriter.fieldName("http.response.version");
+    private static final byte[] RESPONSE_CODE = JsonWriter.fieldName("http.response.code");
+    private static final byte[] RESPONSE_PHRASE = JsonWriter.fieldName("http.response.phrase");
+    private static final byte[] RESPONSE_FOR_METHOD = JsonWriter.fieldName("http.response_for.method");
+    private static final byte[] RESPONSE_FOR_URI = JsonWriter.fieldName("http.response_for.uri");
+    private static final byte[] TIME_US = JsonWriter.fieldName("http.time_us");
+    private static final byte[] MALFORMED_REASON = JsonWriter.fieldName("http.malformed.reason");
+    private static final byte[] DATA_LEN = JsonWriter.fieldName("data.len");
+    private static final byte[] DATA_DATA = JsonWriter.fieldName("data.data");
+    private static final byte[] DATA_TRUNCATED = JsonWriter.fieldName("data.truncated");
+    private static final byte[] GAP_BYTES = JsonWriter.fieldName("tcp.gap.bytes");
+    private static final byte[] LEAKS = JsonWriter.fieldName("analyzer.leaks");
+    private static final byte[] KIND = JsonWriter.fieldName("kind");
+    private static final byte[] DETAIL = JsonWriter.fieldName("detail");
+    private static final byte[] HEADERS = JsonWriter.fieldName("http.headers");
+    private static final byte[] NAME = JsonWriter.fieldName("name");
+    private static final byte[] VALUE = JsonWriter.fieldName("value");
+    private static final byte[] CONTENT_LENGTH = JsonWriter.fieldName("http.content_length");
+    private static final byte[] CONTENT_ENCODING = JsonWriter.fieldName("http.content_encoding");
+    private static final byte[] TRANSFER_ENCODING = JsonWriter.fieldName("http.transfer_encoding");
+    private static final byte[] FILE_DATA = JsonWriter.fieldName("http.file_data");
+    private static final byte[] FILE_DATA_HEX = JsonWriter.fieldName("http.file_data_hex");
+    private static final byte[] FILE_DATA_TRUNCATED = JsonWriter.fieldName("http.file_data.truncated");
+    private static final byte[] BODY_INCOMPLETE = JsonWriter.fieldName("http.body.incomplete");
+    private static final byte[] TLS_CONTENT_TYPE = JsonWriter.fieldName("tls.record.content_type");
+    private static final byte[] TLS_VERSION = JsonWriter.fieldName("tls.record.version");
+    private static final byte[] TLS_LENGTH = JsonWriter.fieldName("tls.record.length");
+    private static final byte[] TLS_ENCRYPTED = JsonWriter.fieldName("tls.encrypted");
+    private static final byte[] TLS_DECRYPTED = JsonWriter.fieldName("tls.decrypted");
+    private static final byte[] DECRYPTION_OUTCOME = JsonWriter.fieldName("tls.decryption.outcome");
+    private static final byte[] DECRYPTION_DETAIL = JsonWriter.fieldName("tls.decryption.detail");
+    private static final byte[] ALERT_LEVEL = JsonWriter.fieldName("tls.alert_message.level");
+    private static final byte[] ALERT_DESC = JsonWriter.fieldName("tls.alert_message.desc");
+    private static final byte[] HANDSHAKE_TYPE = JsonWriter.fieldName("tls.handshake.type");
+    private static final byte[] SERVER_NAME = JsonWriter.fieldName("tls.handshake.extensions_server_name");
+    private static final byte[] ALPN = JsonWriter.fieldName("tls.handshake.extensions_alpn_str");
+    private static final byte[] SUPPORTED_VERSION = JsonWriter.fieldName("tls.handshake.extensions.supported_version");
+    private static final byte[] CIPHERSUITES = JsonWriter.fieldName("tls.handshake.ciphersuites");
+    private static final byte[] HANDSHAKE_VERSION = JsonWriter.fieldName("tls.handshake.version");
+    private static final byte[] CIPHERSUITE = JsonWriter.fieldName("tls.handshake.ciphersuite");
+    private static final byte[] ALPN_SELECTED = JsonWriter.fieldName("tls.handshake.extensions_alpn_str_selected");
+    private static final byte[] CERTIFICATES = JsonWriter.fieldName("tls.handshake.certificates");
+    private static final byte[] SUBJECT = JsonWriter.fieldName("x509.subject");
+    private static final byte[] ISSUER = JsonWriter.fieldName("x509.issuer");
+    private static final byte[] NOT_BEFORE = JsonWriter.fieldName("x509.not_before_ms");
+    private static final byte[] NOT_AFTER = JsonWriter.fieldName("x509.not_after_ms");
 
     private static final byte[] HTTP_REQUEST = quoted("http.request");
     private static final byte[] HTTP_RESPONSE = quoted("http.response");
@@ -152,8 +151,7 @@ public final class JsonPrinter implements EventSink {
 
     private final Writer out;
     private final boolean showSecrets;
-    private final Utf8Output.Printer bytesOut;
-    private final JsonLine json = new JsonLine();
+    private final JsonWriter json = new JsonWriter();
     private static final int HEADER_CACHE = 256;
     private static final int STRING_CACHE = 64;
 
@@ -173,7 +171,6 @@ public final class JsonPrinter implements EventSink {
     public JsonPrinter(Writer out, boolean showSecrets) {
         this.out = out;
         this.showSecrets = showSecrets;
-        this.bytesOut = out instanceof Utf8Output.Printer p ? p : null;
     }
 
     @Override
@@ -243,12 +240,8 @@ public final class JsonPrinter implements EventSink {
         }
         json.end();
         json.newline();
-        if (bytesOut != null) {
-            bytesOut.writeUtf8(json.bytes(), 0, json.length());
-            return;
-        }
         try {
-            out.write(new String(json.bytes(), 0, json.length(), StandardCharsets.UTF_8));
+            json.writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -291,7 +284,7 @@ public final class JsonPrinter implements EventSink {
         }
         byte[] bytes = cachedEndpoints[index];
         if (bytes == null) {
-            JsonLine line = new JsonLine();
+            JsonWriter line = new JsonWriter();
             line.raw(new byte[0]); // as if after a field: the cached run starts with its comma
             Endpoint src = flow.source(direction);
             Endpoint dst = flow.destination(direction);
@@ -347,7 +340,7 @@ public final class JsonPrinter implements EventSink {
 
     /** A JSON string constant, quoted and encoded once. */
     private static byte[] quoted(String value) {
-        JsonLine line = new JsonLine();
+        JsonWriter line = new JsonWriter();
         line.string(value);
         return java.util.Arrays.copyOf(line.bytes(), line.length());
     }

@@ -24,8 +24,7 @@ public final class ProxyJsonPrinter implements ProxyListener {
 
     private final Writer out;
     private final JsonPrinter events;
-    private final StringBuilder sb = new StringBuilder(256);
-    private final JsonWriter json = new JsonWriter(sb);
+    private final JsonWriter json = new JsonWriter();
 
     public ProxyJsonPrinter(Writer out) {
         this(out, false);
@@ -102,13 +101,12 @@ public final class ProxyJsonPrinter implements ProxyListener {
     }
 
     private void common(String type, Flow flow, long micros) {
-        sb.setLength(0);
+        json.reset();
         json.begin();
         json.field("event", type).field("flow", flow.id());
         Endpoint client = flow.client();
         json.field("ip.src", client.host()).field("tcp.srcport", client.port());
-        json.name("frame.time_epoch");
-        sb.append(String.format(Locale.ROOT, "%d.%06d", micros / 1_000_000, Math.floorMod(micros, 1_000_000L)));
+        json.name("frame.time_epoch").seconds(micros);
         json.field("seen_by", "proxy");
     }
 
@@ -124,9 +122,9 @@ public final class ProxyJsonPrinter implements ProxyListener {
 
     private void write() {
         json.end();
-        sb.append('\n');
+        json.newline();
         try {
-            out.append(sb);
+            json.writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -57,4 +57,22 @@ class JsonPrinterTest {
         new JsonWriter(sb).begin().field("k", "a\"b\\c\nd\u0001").end();
         assertEquals("{\"k\":\"a\\\"b\\\\c\\nd\\u0001\"}", sb.toString());
     }
+
+    @Test
+    void textWriterAppendsEachPieceAsWritten() {
+        // Callers composing a message append their own text between calls: it lands where they put it.
+        StringBuilder sb = new StringBuilder();
+        JsonWriter json = new JsonWriter(sb).begin().field("a", 1).name("b");
+        sb.append("null");
+        json.beginArray("c").value("x").value(2).beginObjectElement().field("d", true).end().endArray()
+                .utf8Field("e", "é\u0000".getBytes(java.nio.charset.StandardCharsets.UTF_8)).end();
+        assertEquals("{\"a\":1,\"b\":null,\"c\":[\"x\",2,{\"d\":true}],\"e\":\"é\\u0000\"}", sb.toString());
+
+        JsonWriter bytes = new JsonWriter().begin().field("a", 1).key(JsonWriter.fieldName("b"));
+        bytes.string(null);
+        bytes.beginArray("c").value("x").value(2).beginObjectElement().field("d", true).end().endArray()
+                .utf8Field("e", "é\u0000".getBytes(java.nio.charset.StandardCharsets.UTF_8)).end();
+        assertEquals(sb.toString(), bytes.toString());
+        assertEquals("\"q\\\"\"", JsonWriter.quoted("q\""));
+    }
 }
