@@ -10,6 +10,8 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** Nothing to judge: a check that saw no traffic. */
     public static final int NOTHING_SEEN = 3;
+    /** check -- CMD: the wrapped command failed while the check itself passed (or saw nothing). */
+    public static final int COMMAND_FAILED = analyzer.check.CheckReport.COMMAND_FAILED;
 
     private ExitCodes() {
     }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
             "Network traffic analyzer and man-in-the-middle demo tool.",
             "Shows what an eavesdropper sees on the wire, and proves HTTPS with a pinned CA defeats it."},
         footer = {"", "Exit codes: 0 ok · 1 check failed (plaintext seen, certificate rejected) · 2 usage or input error"
-                + " · 3 nothing to judge"})
+                + " · 3 nothing to judge · 4 check's wrapped command failed"})
 public final class Main implements Runnable {
 
     /**

@@ -40,6 +40,18 @@ public final class OutputOptions {
         return mixee == null ? TextWidth.ofStandardOutput() : Main.width(mixee);
     }
 
+    /** The same options with another --max-body (check keeps more of each body to search than it shows). */
+    public OutputOptions withMaxBody(int bytes) {
+        OutputOptions copy = new OutputOptions();
+        copy.format = format;
+        copy.hex = hex;
+        copy.maxBody = bytes;
+        copy.color = color;
+        copy.showSecrets = showSecrets;
+        copy.mixee = mixee;
+        return copy;
+    }
+
     public void validate() {
         if (maxBody < 0) {
             throw new UserError("--max-body must be 0 or more, not " + maxBody);

@@ -20,6 +20,16 @@ public sealed interface TlsHandshake {
         return TlsHandshakeParser.parse(type, body, offset, length, true);
     }
 
+    /**
+     * Reads one handshake message body (after its 4-byte type and length) as the dissector does; what does not parse
+     * comes back as {@link Other}. For a client that reads a server's answer itself ({@code check --probe}).
+     *
+     * @param tls13Format read a Certificate in the TLS 1.3 layout
+     */
+    static TlsHandshake read(int type, byte[] body, int offset, int length, boolean tls13Format) {
+        return TlsHandshakeParser.parse(type, body, offset, length, tls13Format);
+    }
+
     /** @param supportedVersions from the supported_versions extension, empty if absent */
     record ClientHello(int legacyVersion, String serverName, List<String> alpn, List<Integer> supportedVersions,
                        List<Integer> cipherSuites) implements TlsHandshake {
@@ -53,6 +63,15 @@ public sealed interface TlsHandshake {
     record Other(int type, int length) implements TlsHandshake {
     }
 
-    record CertificateSummary(String subject, String issuer, long notBeforeMillis, long notAfterMillis) {
+    /**
+     * @param encoded the certificate's DER bytes as sent, for a closer look (its key, signature and names); empty
+     *                when it could not be read
+     */
+    record CertificateSummary(String subject, String issuer, long notBeforeMillis, long notAfterMillis,
+                              byte[] encoded) {
+
+        public CertificateSummary(String subject, String issuer, long notBeforeMillis, long notAfterMillis) {
+            this(subject, issuer, notBeforeMillis, notAfterMillis, new byte[0]);
+        }
     }
 }

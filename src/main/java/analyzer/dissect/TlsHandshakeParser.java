@@ -169,7 +169,7 @@ final class TlsHandshakeParser {
         try {
             X509CertificateHolder holder = new X509CertificateHolder(der);
             return new TlsHandshake.CertificateSummary(holder.getSubject().toString(), holder.getIssuer().toString(),
-                    holder.getNotBefore().getTime(), holder.getNotAfter().getTime());
+                    holder.getNotBefore().getTime(), holder.getNotAfter().getTime(), der);
         } catch (IOException | RuntimeException e) {
             return new TlsHandshake.CertificateSummary("(unreadable certificate, " + length + " bytes)", "", 0, 0);
         }

@@ -40,6 +40,29 @@ public final class TlsNames {
             {"000a", "TLS_RSA_WITH_3DES_EDE_CBC_SHA"}, {"0005", "TLS_RSA_WITH_RC4_128_SHA"},
             {"0004", "TLS_RSA_WITH_RC4_128_MD5"}, {"c012", "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA"},
             {"c008", "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA"},
+            {"0001", "TLS_RSA_WITH_NULL_MD5"}, {"0002", "TLS_RSA_WITH_NULL_SHA"}, {"003b", "TLS_RSA_WITH_NULL_SHA256"},
+            {"0003", "TLS_RSA_EXPORT_WITH_RC4_40_MD5"}, {"0006", "TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5"},
+            {"0008", "TLS_RSA_EXPORT_WITH_DES40_CBC_SHA"}, {"0009", "TLS_RSA_WITH_DES_CBC_SHA"},
+            {"0007", "TLS_RSA_WITH_IDEA_CBC_SHA"}, {"0096", "TLS_RSA_WITH_SEED_CBC_SHA"},
+            {"0016", "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA"}, {"0013", "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA"},
+            {"0032", "TLS_DHE_DSS_WITH_AES_128_CBC_SHA"}, {"0038", "TLS_DHE_DSS_WITH_AES_256_CBC_SHA"},
+            {"0018", "TLS_DH_anon_WITH_RC4_128_MD5"}, {"0034", "TLS_DH_anon_WITH_AES_128_CBC_SHA"},
+            {"003a", "TLS_DH_anon_WITH_AES_256_CBC_SHA"}, {"c018", "TLS_ECDH_anon_WITH_AES_128_CBC_SHA"},
+            {"c011", "TLS_ECDHE_RSA_WITH_RC4_128_SHA"}, {"c007", "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA"},
+            {"0041", "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA"}, {"0084", "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA"},
+            {"0045", "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA"}, {"0088", "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA"},
+            {"00ba", "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA256"}, {"00c0", "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA256"},
+            {"00be", "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA256"}, {"00c4", "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA256"},
+            {"c072", "TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_CBC_SHA256"},
+            {"c073", "TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_CBC_SHA384"},
+            {"c076", "TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256"}, {"c077", "TLS_ECDHE_RSA_WITH_CAMELLIA_256_CBC_SHA384"},
+            {"c09c", "TLS_RSA_WITH_AES_128_CCM"}, {"c09d", "TLS_RSA_WITH_AES_256_CCM"},
+            {"c09e", "TLS_DHE_RSA_WITH_AES_128_CCM"}, {"c09f", "TLS_DHE_RSA_WITH_AES_256_CCM"},
+            {"c0ac", "TLS_ECDHE_ECDSA_WITH_AES_128_CCM"}, {"c0ad", "TLS_ECDHE_ECDSA_WITH_AES_256_CCM"},
+            {"c05c", "TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256"}, {"c05d", "TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384"},
+            {"c060", "TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256"}, {"c061", "TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384"},
+            {"c052", "TLS_DHE_RSA_WITH_ARIA_128_GCM_SHA256"}, {"c053", "TLS_DHE_RSA_WITH_ARIA_256_GCM_SHA384"},
+            {"c050", "TLS_RSA_WITH_ARIA_128_GCM_SHA256"}, {"c051", "TLS_RSA_WITH_ARIA_256_GCM_SHA384"},
             {"00ff", "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"}, {"5600", "TLS_FALLBACK_SCSV"},
         };
         for (String[] s : suites) {
@@ -105,6 +128,21 @@ public final class TlsNames {
     public static String handshakeType(int type) {
         String name = HANDSHAKE_TYPES.get(type);
         return name != null ? name : "unknown(" + type + ")";
+    }
+
+    /** The code point of a cipher suite by its IANA name, or -1 when it is not named here. */
+    public static int cipherSuiteNamed(String name) {
+        for (Map.Entry<Integer, String> e : CIPHER_SUITES.entrySet()) {
+            if (e.getValue().equals(name)) {
+                return e.getKey();
+            }
+        }
+        return -1;
+    }
+
+    /** Every cipher suite named here, in no particular order (signalling values included). */
+    public static java.util.Set<Integer> knownCipherSuites() {
+        return java.util.Collections.unmodifiableSet(CIPHER_SUITES.keySet());
     }
 
     public static String cipherSuite(int suite) {

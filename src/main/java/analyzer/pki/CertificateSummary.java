@@ -125,7 +125,7 @@ public record CertificateSummary(String subject, String issuer, String serialNum
         }
     }
 
-    private static boolean isSelfSigned(X509Certificate certificate) {
+    static boolean isSelfSigned(X509Certificate certificate) {
         if (!certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
             return false;
         }

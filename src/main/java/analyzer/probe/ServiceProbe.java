@@ -1,43 +1,54 @@
 package analyzer.probe;
 
+import analyzer.dissect.TlsNames;
+import analyzer.pki.CertificateNameMatch;
 import analyzer.pki.CertificateRejection;
+import analyzer.pki.PkiException;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
- * Asks a service directly what a passive capture can only infer: does it answer plaintext HTTP, which TLS
- * versions does it accept, and does its certificate verify against a given CA (or the JDK's trust store)?
- * TLS 1.2 and 1.3 are tried with the JDK; TLS 1.0 and 1.1, which the JDK refuses to speak, with a hand-built
- * ClientHello whose answer (ServerHello or alert) is all we need.
+ * Asks a service directly what a passive capture can only infer: does it serve plaintext HTTP or refuse it (an
+ * HTTP error such as nginx's 400 for plain HTTP on an HTTPS port, a redirect to https://, a TLS alert, a close),
+ * which TLS versions and cipher suites does it accept, and does its certificate verify against a given CA (or the
+ * JDK's trust store) for the host asked? Versions and suites are asked with hand-built ClientHellos
+ * ({@link ClientHelloProbe}), so TLS 1.0 and suites the JDK will not speak are tried too; the certificate is
+ * verified with the JDK's TLS client, or, for a server that only speaks TLS 1.0 or 1.1, from the chain it sent in
+ * clear (PKIX validation and the host-name rules clients apply).
  */
 public final class ServiceProbe {
 
-    /** One thing the probe tried. {@code bad} marks a finding that weakens the service's encryption. */
-    public record Result(String what, String answer, boolean bad) {
-    }
+    private static final int[] VERSIONS = {ClientHelloProbe.TLS10, ClientHelloProbe.TLS11, ClientHelloProbe.TLS12,
+        ClientHelloProbe.TLS13};
+    private static final Pattern STATUS_LINE = Pattern.compile("^HTTP/\\d(?:\\.\\d)? (\\d{3})([^\\r\\n]*)");
 
     private final String host;
     private final int port;
@@ -50,24 +61,44 @@ public final class ServiceProbe {
     }
 
     /** @throws IOException when nothing listens there (connection refused, unreachable, timeout) */
-    public List<Result> run(Path cacert) throws IOException {
+    public ProbeReport run(Path cacert) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, port), timeoutMillis);
         }
-        List<Result> results = new ArrayList<>();
-        Result plain = plainHttp();
-        results.add(plain);
-        if (plain.bad()) {
-            // A port that answers plaintext HTTP does not also speak TLS; each TLS attempt would only time out.
-            results.add(new Result("TLS", "not tried: the port speaks plaintext HTTP", true));
-            return results;
+        String target = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        ProbeReport.Plaintext plain = plainHttp();
+        ClientHelloProbe hello = new ClientHelloProbe(host, port, timeoutMillis);
+        if (plain.kind() == ProbeReport.PlaintextKind.SERVES) {
+            // A port that serves plaintext HTTP rarely speaks TLS too; one hello says so without a wait per version.
+            ClientHelloProbe.Answer a = hello.offer(ClientHelloProbe.TLS12,
+                    ClientHelloProbe.candidateSuites(ClientHelloProbe.TLS12));
+            if (!a.accepted()) {
+                List<ProbeReport.VersionSupport> none = new ArrayList<>();
+                for (int v : VERSIONS) {
+                    none.add(new ProbeReport.VersionSupport(v, List.of(), "not tried: the port speaks plaintext HTTP"));
+                }
+                return new ProbeReport(target, plain, none, null);
+            }
         }
-        results.add(oldTls(0x0301, "TLS 1.0"));
-        results.add(oldTls(0x0302, "TLS 1.1"));
-        results.add(modernTls("TLSv1.2", "TLS 1.2"));
-        results.add(modernTls("TLSv1.3", "TLS 1.3"));
-        results.add(certificate(cacert));
-        return results;
+        List<ProbeReport.VersionSupport> versions = new ArrayList<>();
+        List<byte[]> clearChain = List.of();
+        int clearChainVersion = -1;
+        for (int v : VERSIONS) {
+            ClientHelloProbe.Answer[] first = new ClientHelloProbe.Answer[1];
+            List<Integer> suites = hello.acceptedSuites(v, ClientHelloProbe.candidateSuites(v), first);
+            versions.add(new ProbeReport.VersionSupport(v, List.copyOf(suites),
+                    suites.isEmpty() ? first[0] == null ? "refused" : first[0].refusal() : null));
+            if (!suites.isEmpty() && !first[0].chain().isEmpty()) {
+                clearChain = first[0].chain();
+                clearChainVersion = v;
+            }
+        }
+        boolean modern = versions.stream().anyMatch(s -> s.accepted() && s.version() >= ClientHelloProbe.TLS12);
+        boolean any = versions.stream().anyMatch(ProbeReport.VersionSupport::accepted);
+        ProbeReport.CertificateCheck certificate = !any ? null
+                : modern ? jdkVerification(cacert, clearChain, clearChainVersion)
+                : chainVerification(cacert, clearChain, clearChainVersion);
+        return new ProbeReport(target, plain, versions, certificate);
     }
 
     private Socket connect() throws IOException {
@@ -77,70 +108,195 @@ public final class ServiceProbe {
         return s;
     }
 
-    private Result plainHttp() {
-        String what = "plaintext HTTP";
+    /** A GET in clear, and what came back: a real answer, a refusal, or nothing that reads as HTTP. */
+    ProbeReport.Plaintext plainHttp() {
         try (Socket s = connect()) {
             s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            byte[] buf = new byte[256];
-            int n = s.getInputStream().read(buf);
-            if (n <= 0) {
-                return new Result(what, "refused (connection closed)", false);
+            byte[] answer = readSome(s.getInputStream(), 4096);
+            if (answer.length == 0) {
+                return new ProbeReport.Plaintext(ProbeReport.PlaintextKind.REFUSES, "closed the connection");
             }
-            String start = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
-            if (start.startsWith("HTTP/")) {
-                int eol = start.indexOf('\r');
-                return new Result(what, "ANSWERED: " + (eol > 0 ? start.substring(0, eol) : start.strip()), true);
+            if ((answer[0] & 0xff) == 0x15) {
+                return new ProbeReport.Plaintext(ProbeReport.PlaintextKind.REFUSES, "answered with a TLS alert");
             }
-            if ((buf[0] & 0xff) == 0x15) {
-                return new Result(what, "refused (answered with a TLS alert)", false);
-            }
-            return new Result(what, "no HTTP answer (" + n + " other bytes)", false);
+            return classify(new String(answer, StandardCharsets.ISO_8859_1));
         } catch (SocketTimeoutException e) {
-            return new Result(what, "no answer within " + timeoutMillis + " ms", false);
+            return new ProbeReport.Plaintext(ProbeReport.PlaintextKind.SILENT, "no answer within " + timeoutMillis
+                    + " ms");
         } catch (IOException e) {
-            return new Result(what, "refused (" + e.getMessage() + ")", false);
+            return new ProbeReport.Plaintext(ProbeReport.PlaintextKind.REFUSES, "reset the connection ("
+                    + e.getMessage() + ")");
         }
     }
 
-    private Result modernTls(String protocol, String name) {
-        try (SSLSocket s = tlsSocket(trustAll(), protocol)) {
-            s.startHandshake();
-            SSLSession session = s.getSession();
-            return new Result(name, "accepted (" + session.getCipherSuite() + ")", false);
-        } catch (GeneralSecurityException | IOException e) {
-            return new Result(name, "not accepted", false);
+    /** The first bytes of an answer, up to {@code max}, until the peer closes or pauses after the headers. */
+    private byte[] readSome(InputStream in, int max) throws IOException {
+        byte[] buf = new byte[max];
+        int n = 0;
+        try {
+            while (n < max) {
+                int r = in.read(buf, n, max - n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+                String sofar = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+                if (sofar.contains("\r\n\r\n") && !sofar.startsWith("HTTP/1.1 400") && !sofar.startsWith("HTTP/1.0 400")
+                        || (buf[0] & 0xff) == 0x15) {
+                    break;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            if (n == 0) {
+                throw e;
+            }
         }
+        return Arrays.copyOf(buf, n);
     }
 
-    private Result certificate(Path cacert) {
-        String what = cacert == null ? "certificate (JDK trust store)" : "certificate (pinned " + cacert + ")";
+    /**
+     * An HTTP answer read: a 1xx-3xx answer serves plaintext, except a redirect to https://; an error refuses it,
+     * nginx's 400 and 497 for plain HTTP on an HTTPS port among them.
+     */
+    static ProbeReport.Plaintext classify(String answer) {
+        Matcher m = STATUS_LINE.matcher(answer);
+        if (!m.find()) {
+            return new ProbeReport.Plaintext(ProbeReport.PlaintextKind.SILENT, "answered " + answer.length()
+                    + " bytes that are not HTTP");
+        }
+        int status = Integer.parseInt(m.group(1));
+        String line = answer.substring(0, m.end()).strip();
+        String lower = answer.toLowerCase(Locale.ROOT);
+        if (status >= 400) {
+            String why = lower.contains("plain http request was sent to https port")
+                    ? " (plain HTTP request sent to an HTTPS port)" : "";
+            return new ProbeReport.Plaintext(ProbeReport.PlaintextKind.REFUSES, line + why);
+        }
+        if (status >= 300 && status < 400 && lower.matches("(?s).*\r\nlocation:\\s*https://.*")) {
+            return new ProbeReport.Plaintext(ProbeReport.PlaintextKind.REFUSES, line + " (redirect to https://)");
+        }
+        return new ProbeReport.Plaintext(ProbeReport.PlaintextKind.SERVES, line);
+    }
+
+    /** Verifies with the JDK's TLS client (TLS 1.2 or 1.3), as an HTTPS client would, naming the host. */
+    private ProbeReport.CertificateCheck jdkVerification(Path cacert, List<byte[]> clearChain, int clearVersion) {
+        String trust = trustName(cacert);
+        List<X509Certificate> chain = decode(clearChain);
+        int readWith = clearVersion;
+        if (chain.isEmpty()) {
+            // TLS 1.3 only: the chain travels encrypted; read it through a handshake that trusts anything.
+            try (SSLSocket s = tlsSocket(trustAll())) {
+                s.startHandshake();
+                for (var c : s.getSession().getPeerCertificates()) {
+                    chain = new ArrayList<>(chain);
+                    chain.add((X509Certificate) c);
+                }
+                readWith = ClientHelloProbe.TLS13;
+            } catch (GeneralSecurityException | IOException e) {
+                chain = List.of();
+            }
+        }
         try {
             SSLContext context = cacert == null ? SSLContext.getDefault() : pinned(cacert);
-            try (SSLSocket s = tlsSocket(context, null)) {
+            try (SSLSocket s = tlsSocket(context)) {
                 SSLParameters params = s.getSSLParameters();
                 params.setEndpointIdentificationAlgorithm("HTTPS");
                 s.setSSLParameters(params);
                 s.startHandshake();
                 X509Certificate leaf = (X509Certificate) s.getSession().getPeerCertificates()[0];
-                return new Result(what, "verifies: " + leaf.getSubjectX500Principal().getName() + " issued by "
-                        + leaf.getIssuerX500Principal().getName(), false);
+                return new ProbeReport.CertificateCheck(trust, true, issuedBy(leaf), List.copyOf(chain), readWith);
             }
-        } catch (java.net.SocketTimeoutException e) {
-            return new Result(what, "FAILS: no TLS answer within " + timeoutMillis + " ms", true);
+        } catch (SocketTimeoutException e) {
+            return new ProbeReport.CertificateCheck(trust, false, "no TLS answer within " + timeoutMillis + " ms",
+                    List.copyOf(chain), readWith);
         } catch (IOException e) {
-            return new Result(what, "FAILS: " + CertificateRejection.explain(e), true);
+            return new ProbeReport.CertificateCheck(trust, false, CertificateRejection.explain(e), List.copyOf(chain),
+                    readWith);
         } catch (GeneralSecurityException e) {
-            return new Result(what, "cannot read " + cacert + ": " + e.getMessage(), true);
+            return new ProbeReport.CertificateCheck(trust, false, "cannot read " + cacert + ": " + e.getMessage(),
+                    List.copyOf(chain), readWith);
         }
     }
 
-    private SSLSocket tlsSocket(SSLContext context, String protocol) throws IOException {
+    /**
+     * Verifies the chain a TLS 1.0/1.1-only server sent in clear: the JDK's PKIX validation against the same trust
+     * as {@link #jdkVerification}, then the host name.
+     */
+    private ProbeReport.CertificateCheck chainVerification(Path cacert, List<byte[]> clearChain, int version) {
+        String trust = trustName(cacert);
+        List<X509Certificate> chain = decode(clearChain);
+        if (chain.isEmpty()) {
+            return new ProbeReport.CertificateCheck(trust, false, "the server sent no certificate we could read",
+                    chain, version);
+        }
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(cacert == null ? null : pinnedStore(cacert));
+            X509TrustManager tm = null;
+            for (TrustManager m : tmf.getTrustManagers()) {
+                if (m instanceof X509TrustManager x) {
+                    tm = x;
+                }
+            }
+            if (tm == null) {
+                throw new GeneralSecurityException("no X.509 trust manager");
+            }
+            String keyType = chain.get(0).getPublicKey().getAlgorithm();
+            tm.checkServerTrusted(chain.toArray(new X509Certificate[0]), keyType.equals("EC") ? "ECDHE_ECDSA"
+                    : "ECDHE_RSA");
+            X509Certificate leaf = chain.get(0);
+            if (!CertificateNameMatch.matches(leaf, host)) {
+                return new ProbeReport.CertificateCheck(trust, false, "certificate is for "
+                        + CertificateNameMatch.describeNames(leaf) + ", not for host " + host, chain, version);
+            }
+            return new ProbeReport.CertificateCheck(trust, true, issuedBy(leaf) + " (read from the "
+                    + TlsNames.version(version) + " handshake)", chain, version);
+        } catch (CertificateException e) {
+            return new ProbeReport.CertificateCheck(trust, false, CertificateRejection.explain(e), chain, version);
+        } catch (GeneralSecurityException | IOException | PkiException e) {
+            return new ProbeReport.CertificateCheck(trust, false, "cannot verify: " + e.getMessage(), chain,
+                    version);
+        }
+    }
+
+    /** "CN=localhost issued by CN=Secret Squirrels CA": common names when there are, else the whole names. */
+    private static String issuedBy(X509Certificate leaf) {
+        return shortName(leaf.getSubjectX500Principal().getName()) + " issued by "
+                + shortName(leaf.getIssuerX500Principal().getName());
+    }
+
+    private static String shortName(String rfc2253) {
+        for (String part : rfc2253.split(",(?=[A-Za-z0-9.]+=)")) {
+            if (part.startsWith("CN=")) {
+                return part;
+            }
+        }
+        return rfc2253;
+    }
+
+    private static String trustName(Path cacert) {
+        return cacert == null ? "the JDK's trust store" : cacert.toString();
+    }
+
+    private static List<X509Certificate> decode(List<byte[]> der) {
+        List<X509Certificate> chain = new ArrayList<>();
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            for (byte[] d : der) {
+                if (d.length > 0) {
+                    chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(d)));
+                }
+            }
+        } catch (CertificateException e) {
+            // An unreadable certificate ends the chain we can judge.
+        }
+        return List.copyOf(chain);
+    }
+
+    private SSLSocket tlsSocket(SSLContext context) throws IOException {
         Socket plain = connect();
         SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
-        if (protocol != null) {
-            s.setEnabledProtocols(new String[] {protocol});
-        }
         if (!isIpLiteral(host)) {
             SSLParameters params = s.getSSLParameters();
             params.setServerNames(List.of(new SNIHostName(host)));
@@ -155,10 +311,10 @@ public final class ServiceProbe {
         return context;
     }
 
-    private static SSLContext pinned(Path cacert) throws GeneralSecurityException, IOException {
+    private static KeyStore pinnedStore(Path cacert) throws GeneralSecurityException, IOException {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
-        try (InputStream in = java.nio.file.Files.newInputStream(cacert)) {
+        try (InputStream in = Files.newInputStream(cacert)) {
             int i = 0;
             for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 store.setCertificateEntry("ca" + i++, cert);
@@ -167,88 +323,15 @@ public final class ServiceProbe {
                 throw new GeneralSecurityException("no certificate in it");
             }
         }
+        return store;
+    }
+
+    private static SSLContext pinned(Path cacert) throws GeneralSecurityException, IOException {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
+        tmf.init(pinnedStore(cacert));
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, tmf.getTrustManagers(), new SecureRandom());
         return context;
-    }
-
-    /** Sends a minimal ClientHello offering only {@code version}; accepted if the ServerHello picks it. */
-    private Result oldTls(int version, String name) {
-        try (Socket s = connect()) {
-            OutputStream out = s.getOutputStream();
-            out.write(clientHello(version));
-            out.flush();
-            DataInputStream in = new DataInputStream(s.getInputStream());
-            int type = in.readUnsignedByte();
-            in.readUnsignedShort();
-            int length = in.readUnsignedShort();
-            if (type == 0x16 && length >= 6) {
-                byte[] body = new byte[6];
-                in.readFully(body);
-                int chosen = ((body[4] & 0xff) << 8) | (body[5] & 0xff);
-                if ((body[0] & 0xff) == 2 && chosen == version) {
-                    return new Result(name, "ACCEPTED — an outdated protocol", true);
-                }
-            }
-            return new Result(name, "not accepted", false);
-        } catch (IOException e) {
-            return new Result(name, "not accepted", false);
-        }
-    }
-
-    private byte[] clientHello(int version) throws IOException {
-        ByteArrayOutputStream hello = new ByteArrayOutputStream();
-        u16(hello, version);
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        hello.write(random);
-        hello.write(0); // no session id
-        int[] suites = {0xc013, 0xc014, 0xc009, 0xc00a, 0x002f, 0x0035, 0x000a};
-        u16(hello, suites.length * 2);
-        for (int suite : suites) {
-            u16(hello, suite);
-        }
-        hello.write(1);
-        hello.write(0); // null compression
-        ByteArrayOutputStream ext = new ByteArrayOutputStream();
-        if (!isIpLiteral(host)) {
-            byte[] name = host.getBytes(StandardCharsets.US_ASCII);
-            u16(ext, 0x0000);
-            u16(ext, name.length + 5);
-            u16(ext, name.length + 3);
-            ext.write(0);
-            u16(ext, name.length);
-            ext.write(name);
-        }
-        u16(ext, 0x000a); // supported_groups: x25519, secp256r1, secp384r1
-        u16(ext, 8);
-        u16(ext, 6);
-        u16(ext, 0x001d);
-        u16(ext, 0x0017);
-        u16(ext, 0x0018);
-        u16(ext, 0x000b); // ec_point_formats: uncompressed
-        u16(ext, 2);
-        ext.write(1);
-        ext.write(0);
-        u16(hello, ext.size());
-        hello.write(ext.toByteArray());
-
-        ByteArrayOutputStream record = new ByteArrayOutputStream();
-        record.write(0x16);
-        u16(record, 0x0301);
-        u16(record, hello.size() + 4);
-        record.write(1);
-        record.write(hello.size() >> 16);
-        u16(record, hello.size() & 0xffff);
-        record.write(hello.toByteArray());
-        return record.toByteArray();
-    }
-
-    private static void u16(ByteArrayOutputStream out, int v) {
-        out.write(v >> 8);
-        out.write(v);
     }
 
     static boolean isIpLiteral(String host) {

@@ -247,10 +247,13 @@ public final class EncryptionVerdict implements EventSink {
         return printable >= READABLE_SHARE * bytes.length;
     }
 
+    /** The first 40 characters as text, line breaks as spaces and other control characters as dots. */
     private static String sample(byte[] preview) {
         String s = new String(preview, 0, Math.min(preview.length, 40), StandardCharsets.UTF_8)
                 .replaceAll("[\\r\\n\\t]+", " ").strip();
-        return "\"" + s + (preview.length > 40 ? "…" : "") + "\"";
+        StringBuilder sb = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> sb.appendCodePoint(Character.isISOControl(c) || c == 0xfffd ? '.' : c));
+        return "\"" + sb + (preview.length > 40 ? "…" : "") + "\"";
     }
 
     /** The overall verdict. */
@@ -294,10 +297,21 @@ public final class EncryptionVerdict implements EventSink {
 
     /**
      * @param summary  one line: "plaintext HTTP", "TLS 1.3, TLS_AES_128_GCM_SHA256, SNI localhost", …
-     * @param findings readable items (requests, credentials, sessions, secrets) or TLS warnings
+     * @param findings readable items (requests, credentials, sessions, secrets), or on TLS what only a key log opened
+     * @param warnings handshake alerts
+     * @param tls      what the TLS handshake said, or null when the connection carried no TLS
      */
     public record FlowReport(Flow flow, FlowKind kind, String summary, List<Finding> findings, List<String> warnings,
-                             long clientBytes, long serverBytes) {
+                             long clientBytes, long serverBytes, TlsFacts tls) {
+    }
+
+    /**
+     * @param version         the version the server picked (0x0304 = TLS 1.3), or -1 when no ServerHello was seen
+     * @param cipherSuite     the suite it picked, or -1
+     * @param serverName      the SNI the client sent, or null
+     * @param leafCertificate the server's certificate (DER) as sent in clear (TLS 1.2 and older), or null
+     */
+    public record TlsFacts(int version, int cipherSuite, String serverName, byte[] leafCertificate) {
     }
 
     private static final class FlowState {
@@ -327,6 +341,7 @@ public final class EncryptionVerdict implements EventSink {
         String decryptedWith;
         int version = -1;
         int cipher = -1;
+        byte[] leafCertificate;
         final List<String> warnings = new ArrayList<>();
 
         FlowState(Flow flow) {
@@ -355,9 +370,9 @@ public final class EncryptionVerdict implements EventSink {
                 } else if (h instanceof TlsHandshake.ServerHello sh) {
                     version = sh.selectedVersion();
                     cipher = sh.cipherSuite();
-                    if (version < 0x0303) {
-                        warnings.add("old protocol " + TlsNames.version(version) + " (use TLS 1.2 or 1.3)");
-                    }
+                } else if (h instanceof TlsHandshake.Certificates c && t.direction() == Direction.SERVER_TO_CLIENT
+                        && leafCertificate == null && !c.chain().isEmpty() && c.chain().get(0).encoded().length > 0) {
+                    leafCertificate = c.chain().get(0).encoded();
                 }
             }
             if (t.alert() != null && t.alert().level() == 2) {
@@ -462,7 +477,9 @@ public final class EncryptionVerdict implements EventSink {
                 }
                 default -> summary = "no data";
             }
-            return new FlowReport(flow, kind, summary, all, List.copyOf(warnings), bytes[0], bytes[1]);
+            TlsFacts tls = tlsRecords == 0 && quicPackets == 0 ? null
+                    : new TlsFacts(version, cipher, sni, leafCertificate);
+            return new FlowReport(flow, kind, summary, all, List.copyOf(warnings), bytes[0], bytes[1], tls);
         }
 
         private Finding requestSummary() {

@@ -9,19 +9,10 @@ import analyzer.capture.TestTls;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Assumptions;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,24 +90,31 @@ class CheckCommandTest {
         }
     }
 
+    /** A live check around a curl command, in text; skipped (failed in CI) when capture is not permitted. */
+    private static CommandRun wrapped(int port, String curlArgs, String... options) {
+        CheckServers.require("curl", "--version");
+        List<String> args = new ArrayList<>(List.of("check", "--port", String.valueOf(port), "--watch", "ports",
+                "--grace", "300ms", "--color", "never"));
+        args.addAll(List.of(options));
+        args.addAll(List.of("--", "sh", "-c", "curl -sS --max-time 10 --noproxy '*' " + curlArgs));
+        CommandRun r = CommandRun.of(args.toArray(new String[0]));
+        CheckMatrixTest.skipUnlessCapturePermitted(r.code(), r.err());
+        return r;
+    }
+
     @Test
     void liveHttpIsNotEncryptedAndTheProbeSeesPlaintext() throws Exception {
         HttpServer server = TestServers.plain(SECRET);
         int port = server.getAddress().getPort();
         try {
-            Check check = new Check("check", "--port", String.valueOf(port), "--duration", "3s", "--secret", SECRET,
-                    "--probe", "127.0.0.1:" + port, "--color", "never");
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(SECRET, response.body());
-            check.finish();
-            String out = check.out.toString();
-            assertEquals(1, check.code.get(), out + check.err);
-            assertTrue(out.contains("NOT ENCRYPTED — 1 of 1 connection readable on the wire"), out);
-            assertTrue(out.contains("\"fluffy tail\" in the server's bytes"), out);
-            assertTrue(out.matches("(?s).*plaintext HTTP +ANSWERED: HTTP/1.1 200 OK.*"), out);
+            CommandRun r = wrapped(port, "http://127.0.0.1:" + port + "/", "--secret", SECRET, "--probe",
+                    "127.0.0.1:" + port);
+            assertEquals(1, r.code(), r.out() + r.err());
+            assertTrue(r.out().contains("NOT ENCRYPTED — 1 of 1 connection readable on the wire"), r.out());
+            assertTrue(r.out().contains("\"fluffy tail\" in the server's bytes"), r.out());
+            assertTrue(r.out().matches("(?s).*plaintext HTTP +✗ ANSWERED: HTTP/1.1 200 OK — served in clear.*"), r.out());
+            assertTrue(r.out().matches("(?s).*TLS +not tried: the port speaks plaintext HTTP.*"), r.out());
+            assertTrue(r.out().contains("command exited 0"), r.out());
         } finally {
             server.stop(0);
         }
@@ -128,55 +126,22 @@ class CheckCommandTest {
         HttpsServer server = TestServers.tls(tls, SECRET);
         int port = server.getAddress().getPort();
         try {
-            Check check = new Check("check", "--port", String.valueOf(port), "--duration", "3s", "--secret", SECRET,
-                    "--probe", "localhost:" + port, "--color", "never");
-            HttpClient client = HttpClient.newBuilder().sslContext(tls.client).version(HttpClient.Version.HTTP_1_1)
-                    .build();
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-                    URI.create("https://localhost:" + port + "/")).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(SECRET, response.body());
-            check.finish();
-            String out = check.out.toString();
-            assertTrue(out.contains("ENCRYPTED — every connection with data was TLS (1 connection)"), out);
+            CommandRun r = wrapped(port, "-k https://localhost:" + port + "/", "--secret", SECRET, "--probe",
+                    "localhost:" + port);
+            String out = r.out();
+            assertTrue(out.matches("(?s)ENCRYPTED  #1  127.0.0.1:\\d+ → 127.0.0.1:" + port + "\n    TLS 1.3, TLS_.*"),
+                    out);
             assertTrue(out.contains("SNI localhost"), out);
             assertTrue(out.matches("(?s).*TLS 1.0 +not accepted.*"), out);
-            assertTrue(out.matches("(?s).*TLS 1.3 +accepted \\(TLS_.*"), out);
+            assertTrue(out.matches("(?s).*TLS 1.3 +accepted: 3 suites: TLS_.*"), out);
             // The certificate is self-signed: the JDK's trust store does not know it, and the probe says so.
-            assertTrue(out.matches("(?s).*certificate \\(JDK trust store\\) +FAILS: unable to get local issuer.*"), out);
-            assertEquals(1, check.code.get(), "an unverifiable certificate fails the check: " + out);
+            assertTrue(out.matches("(?s).*certificate +✗ FAILS against the JDK's trust store: unable to get local"
+                    + "\n +issuer.*"), out);
+            assertTrue(out.matches("(?s).*certificate +⚠ self-signed.*"), out);
+            assertTrue(out.contains("WEAK TLS — the probe found weaknesses"), out);
+            assertEquals(1, r.code(), "an unverifiable certificate fails the check: " + out);
         } finally {
             server.stop(0);
-        }
-    }
-
-    /** Runs `analyzer check` live in the background until it has started watching. */
-    static final class Check {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final AtomicInteger code = new AtomicInteger(-1);
-        final Thread thread;
-
-        Check(String... args) throws InterruptedException {
-            thread = new Thread(() -> code.set(Main.execute(args, new PrintWriter(out), new PrintWriter(err))));
-            thread.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!err.toString().contains("Checking ") && thread.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            if (!thread.isAlive() && err.toString().contains("permission")) {
-                if ("true".equals(System.getenv("CI"))) {
-                    throw new AssertionError("CI=true but live capture is not permitted: " + err);
-                }
-                Assumptions.abort("live capture not permitted here: " + err);
-            }
-            assertTrue(err.toString().contains("Checking "), "check did not start: " + err);
-            Thread.sleep(300);
-        }
-
-        void finish() throws InterruptedException {
-            thread.join(TimeUnit.SECONDS.toMillis(60));
-            assertFalse(thread.isAlive(), "check did not stop");
         }
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import analyzer.check.CheckReport;
+import analyzer.check.CheckTextReport;
 import analyzer.dissect.Dissector;
 import analyzer.dissect.DissectorOptions;
 import analyzer.dissect.Frames;
@@ -104,8 +106,8 @@ class VerdictTest {
         text.accept(new RawDataSeen(SampleEvents.flow(2), Direction.CLIENT_TO_SERVER, 0, Frames.of(3), 12,
                 "USER alice\r\n".getBytes(StandardCharsets.US_ASCII)));
         assertEquals(Verdict.NOT_ENCRYPTED, text.verdict());
-        assertTrue(VerdictPrinter.text(text, "test", Style.PLAIN).contains("\"USER alice\"  (frame 3)"),
-                VerdictPrinter.text(text, "test", Style.PLAIN));
+        assertTrue(text(text).contains("\"USER alice\"  (frame 3)"),
+                text(text));
     }
 
     /** Feeds one connection's bytes through the real dissector into a verdict, 7 bytes per frame. */
@@ -123,7 +125,14 @@ class VerdictTest {
         }
         c.onClose(ConnectionListener.CloseReason.FIN, ++frame, 0);
         assertEquals(Verdict.NOT_ENCRYPTED, verdict.verdict());
-        return VerdictPrinter.text(verdict, "test", Style.PLAIN);
+        // Lines wrapped at 80 columns joined again, so the evidence reads as one line.
+        return text(verdict).replaceAll("\n {4,}", " ");
+    }
+
+    /** The check's text report on a verdict alone. */
+    static String text(EncryptionVerdict verdict) {
+        return CheckTextReport.render(CheckReport.of(new CheckReport.Inputs("test", verdict, null, null, null, null,
+                java.util.Set.of(), null, 0, java.time.Instant.now())), Style.PLAIN, List.of());
     }
 
     private static byte[] ascii(String s) {
