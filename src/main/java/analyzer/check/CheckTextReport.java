@@ -7,6 +7,7 @@ import analyzer.check.CheckReport.ProbeLine;
 import analyzer.dissect.Frames;
 import analyzer.report.EncryptionVerdict.Finding;
 import analyzer.report.Style;
+import analyzer.report.TextWidth;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,9 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A check's report for people, at most {@value #WIDTH} columns wide (a CI log, a projector): the connections that
- * fail first, each with its evidence, the encrypted ones grouped by server, the probe's answers, then the verdict,
- * what was watched and the exit code with its meaning.
+ * A check's report for people, at most {@value #WIDTH} columns wide (a CI log, a projector), narrower on a narrower
+ * terminal: the connections that fail first, each with its evidence, the encrypted ones grouped by server, the
+ * probe's answers, then the verdict, what was watched and the exit code with its meaning. Long lines are broken by
+ * {@link TextWidth} under a hanging indent.
  */
 public final class CheckTextReport {
 
@@ -29,9 +31,18 @@ public final class CheckTextReport {
     private CheckTextReport() {
     }
 
+    /** The width a check's text takes: 80 columns, or the terminal's when it is narrower. */
+    public static TextWidth width(TextWidth terminal) {
+        return TextWidth.of(terminal.limited() ? Math.min(WIDTH, terminal.columns()) : WIDTH);
+    }
+
     /** @param reportFiles reports written besides ("check.xml"), named on the last lines; may be empty */
     public static String render(CheckReport report, Style style, List<String> reportFiles) {
-        StringBuilder sb = new StringBuilder();
+        return render(report, style, reportFiles, TextWidth.of(WIDTH));
+    }
+
+    public static String render(CheckReport report, Style style, List<String> reportFiles, TextWidth width) {
+        Lines sb = new Lines(width);
         List<Connection> shown = new ArrayList<>();
         Map<String, List<Connection>> encrypted = new LinkedHashMap<>();
         for (Connection c : report.connections()) {
@@ -91,24 +102,24 @@ public final class CheckTextReport {
         };
     }
 
-    private static void connection(StringBuilder sb, Style style, Connection c) {
+    private static void connection(Lines sb, Style style, Connection c) {
         String head = "#" + c.flow().id() + "  " + c.flow().client() + " → " + c.flow().server()
                 + (c.servicePort() ? "" : "  (other port)");
-        wrapped(sb, tag(style, c.judgement()), pad("", TAG_WIDTH), head, TAG_WIDTH);
-        wrapped(sb, INDENT, INDENT, c.summary(), INDENT.length());
+        sb.wrapped(tag(style, c.judgement()), pad("", TAG_WIDTH), head);
+        sb.wrapped(INDENT, INDENT, c.summary());
         for (Finding f : c.findings()) {
-            wrapped(sb, INDENT + pad(f.kind(), LABEL_WIDTH), INDENT + pad("", LABEL_WIDTH),
-                    f.detail() + frames(f.frames()), INDENT.length() + LABEL_WIDTH);
+            sb.wrapped(INDENT + pad(f.kind(), LABEL_WIDTH), INDENT + pad("", LABEL_WIDTH),
+                    f.detail() + frames(f.frames()));
         }
         for (String p : c.problems()) {
-            wrapped(sb, INDENT + style.red("✗") + " ", INDENT + "  ", p, INDENT.length() + 2);
+            sb.wrapped(INDENT + style.red("✗") + " ", INDENT + "  ", p);
         }
         for (String w : c.warnings()) {
-            wrapped(sb, INDENT + style.yellow("⚠") + " ", INDENT + "  ", w, INDENT.length() + 2);
+            sb.wrapped(INDENT + style.yellow("⚠") + " ", INDENT + "  ", w);
         }
     }
 
-    private static void group(StringBuilder sb, Style style, List<Connection> group) {
+    private static void group(Lines sb, Style style, List<Connection> group) {
         Connection first = group.get(0);
         StringBuilder ids = new StringBuilder();
         for (int i = 0; i < group.size(); i++) {
@@ -120,15 +131,15 @@ public final class CheckTextReport {
         }
         String head = group.size() + " connections to " + first.flow().server()
                 + (first.servicePort() ? "" : " (other port)") + "  (" + ids + ")";
-        wrapped(sb, tag(style, Judgement.ENCRYPTED), pad("", TAG_WIDTH), head, TAG_WIDTH);
-        wrapped(sb, INDENT, INDENT, first.summary(), INDENT.length());
+        sb.wrapped(tag(style, Judgement.ENCRYPTED), pad("", TAG_WIDTH), head);
+        sb.wrapped(INDENT, INDENT, first.summary());
     }
 
-    private static void probe(StringBuilder sb, Style style, CheckReport report) {
+    private static void probe(Lines sb, Style style, CheckReport report) {
         CheckReport.Inputs in = report.inputs();
         sb.append(style.bold("probe " + in.probeTarget())).append('\n');
         if (in.probeError() != null) {
-            wrapped(sb, INDENT, INDENT, in.probeError(), INDENT.length());
+            sb.wrapped(INDENT, INDENT, in.probeError());
             return;
         }
         for (ProbeLine line : report.probeLines()) {
@@ -136,12 +147,11 @@ public final class CheckTextReport {
             String mark = line.level() == Level.FAIL ? "✗ " : line.level() == Level.WARN ? "⚠ " : "";
             String first = INDENT + pad(line.what(), PROBE_WIDTH) + (line.level() == Level.FAIL ? style.red(mark)
                     : style.yellow(mark));
-            wrapped(sb, first, INDENT + pad("", PROBE_WIDTH) + pad("", mark.length()), answer,
-                    INDENT.length() + PROBE_WIDTH + mark.length());
+            sb.wrapped(first, INDENT + pad("", PROBE_WIDTH) + pad("", mark.length()), answer);
         }
     }
 
-    private static void headline(StringBuilder sb, Style style, CheckReport report) {
+    private static void headline(Lines sb, Style style, CheckReport report) {
         Verdict v = report.verdict();
         long judged = report.judged();
         boolean probed = !report.probeLines().isEmpty();
@@ -171,17 +181,17 @@ public final class CheckTextReport {
                         + (empty > 0 ? " (" + plural(empty, "connection") + " without payload)" : "");
             }
         };
-        wrapped(sb, label + " — ", "", why, v.label().length() + 3);
+        sb.wrapped(label + " — ", "", why);
         if (v == Verdict.NOTHING && report.inputs().traffic() != null) {
-            wrapped(sb, INDENT, INDENT, "Is the service running and was it used while watching? A check that saw"
-                    + " nothing cannot pass.", INDENT.length());
+            sb.wrapped(INDENT, INDENT, "Is the service running and was it used while watching? A check that saw"
+                    + " nothing cannot pass.");
         }
         if (probed && v == Verdict.ENCRYPTED && report.inputs().traffic() != null) {
-            wrapped(sb, INDENT, INDENT, "the probe found nothing wrong", INDENT.length());
+            sb.wrapped(INDENT, INDENT, "the probe found nothing wrong");
         }
     }
 
-    private static void footer(StringBuilder sb, CheckReport report, List<String> reportFiles) {
+    private static void footer(Lines sb, CheckReport report, List<String> reportFiles) {
         CheckReport.Inputs in = report.inputs();
         StringBuilder what = new StringBuilder(in.source() != null ? in.source() : "");
         Duration watched = report.watched();
@@ -198,7 +208,7 @@ public final class CheckTextReport {
             what.append(", ").append(in.window().droppedByBacklog()).append(" dropped (backlog full)");
         }
         if (what.length() > 0) {
-            wrapped(sb, INDENT, INDENT, what.toString(), INDENT.length());
+            sb.wrapped(INDENT, INDENT, what.toString());
         }
         List<String> notes = new ArrayList<>();
         LiveWindow.CommandOutcome command = report.command();
@@ -212,9 +222,9 @@ public final class CheckTextReport {
             notes.add("report: " + file);
         }
         if (!notes.isEmpty()) {
-            wrapped(sb, INDENT, INDENT, String.join(" · ", notes), INDENT.length());
+            sb.wrapped(INDENT, INDENT, String.join(" · ", notes));
         }
-        wrapped(sb, "", INDENT, "exit " + report.exitCode() + " — " + exitMeaning(report), 0);
+        sb.wrapped("", INDENT, "exit " + report.exitCode() + " — " + exitMeaning(report));
     }
 
     /** What the exit code means, in a few words. */
@@ -298,32 +308,40 @@ public final class CheckTextReport {
         return text;
     }
 
-    /**
-     * Appends {@code text} after {@code first} (which takes {@code firstWidth} columns, colour codes aside), broken
-     * at spaces so no line passes {@value #WIDTH} columns; continuation lines start with {@code rest}. A word longer
-     * than a line is cut.
-     */
-    static void wrapped(StringBuilder sb, String first, String rest, String text, int firstWidth) {
-        int restWidth = rest.length();
-        String prefix = first;
-        int used = firstWidth;
-        String remaining = printable(text);
-        while (true) {
-            int room = Math.max(10, WIDTH - used);
-            if (remaining.codePointCount(0, remaining.length()) <= room) {
-                sb.append(prefix).append(remaining).append('\n');
-                return;
-            }
-            int cut = remaining.offsetByCodePoints(0, room);
-            int space = remaining.lastIndexOf(' ', cut);
-            int end = space > 0 ? space : cut;
-            sb.append(prefix).append(remaining, 0, end).append('\n');
-            remaining = remaining.substring(end).stripLeading();
-            prefix = rest;
-            used = restWidth;
-            if (remaining.isEmpty()) {
-                return;
-            }
+    /** The report's lines as they are written, each fitted to the width. */
+    static final class Lines {
+        private final StringBuilder sb = new StringBuilder();
+        private final TextWidth width;
+
+        Lines(TextWidth width) {
+            this.width = width;
+        }
+
+        /**
+         * Appends {@code first} (ours: a tag, an indent, colour) then {@code text} (from the wire, made printable),
+         * continuation lines starting with {@code rest}.
+         */
+        void wrapped(String first, String rest, String text) {
+            sb.append(width.fit(first + printable(text), rest)).append('\n');
+        }
+
+        Lines append(char c) {
+            sb.append(c);
+            return this;
+        }
+
+        Lines append(String s) {
+            sb.append(s);
+            return this;
+        }
+
+        int length() {
+            return sb.length();
+        }
+
+        @Override
+        public String toString() {
+            return sb.toString();
         }
     }
 }

@@ -207,7 +207,7 @@ public final class CheckCommand implements Callable<Integer> {
         }
         appendStepSummary(report, err);
         out.print(output.format == OutputOptions.Format.json ? CheckJsonReport.render(report)
-                : CheckTextReport.render(report, output.style(), written));
+                : CheckTextReport.render(report, output.style(), written, CheckTextReport.width(output.width())));
         out.flush();
         return report;
     }

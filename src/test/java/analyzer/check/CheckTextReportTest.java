@@ -11,10 +11,10 @@ class CheckTextReportTest {
 
     @Test
     void longTextIsWrappedAtSpacesWithinEightyColumns() {
-        StringBuilder sb = new StringBuilder();
+        CheckTextReport.Lines sb = new CheckTextReport.Lines(analyzer.report.TextWidth.of(CheckTextReport.WIDTH));
         String text = "credentials   GET /api/v1/really/long/path/segment?…  access_token=tok_… in the URL, and "
                 + "then some more words to push this well past the width " + "x".repeat(120);
-        CheckTextReport.wrapped(sb, "    ", "                  ", text, 4);
+        sb.wrapped("    ", "                  ", text);
         for (String line : sb.toString().split("\n")) {
             assertTrue(line.codePointCount(0, line.length()) <= CheckTextReport.WIDTH, line);
         }

@@ -135,8 +135,8 @@ class CheckCommandTest {
             assertTrue(out.matches("(?s).*TLS 1.0 +not accepted.*"), out);
             assertTrue(out.matches("(?s).*TLS 1.3 +accepted: 3 suites: TLS_.*"), out);
             // The certificate is self-signed: the JDK's trust store does not know it, and the probe says so.
-            assertTrue(out.matches("(?s).*certificate +✗ FAILS against the JDK's trust store: unable to get local"
-                    + "\n +issuer.*"), out);
+            assertTrue(out.matches("(?s).*certificate +✗ FAILS against the JDK's trust store:\\s+unable to get"
+                    + "\\s+local\\s+issuer certificate.*"), out);
             assertTrue(out.matches("(?s).*certificate +⚠ self-signed.*"), out);
             assertTrue(out.contains("WEAK TLS — the probe found weaknesses"), out);
             assertEquals(1, r.code(), "an unverifiable certificate fails the check: " + out);
