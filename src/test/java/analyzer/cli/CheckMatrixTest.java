@@ -200,7 +200,8 @@ class CheckMatrixTest {
             o.is("weak_tls", 1);
             assertTrue(o.probeAnswer("TLS 1.3").startsWith("accepted: "), o.out());
             assertTrue(o.probeAnswer("TLS 1.2").startsWith("not accepted"), o.out());
-            assertTrue(o.out().contains("certificate RSA key (modern needs an ECDSA certificate)"), o.out());
+            assertTrue(o.probe().toString().contains("\"answer\":\"RSA key (modern needs an ECDSA certificate)\""),
+                    o.out());
 
             check("--port", String.valueOf(port), "--watch", "ports", "--probe", "localhost:" + port, "--cacert",
                     pki.ca().toString(), "--policy", "intermediate", "--", "sh", "-c", curl() + " --cacert " + pki.ca()
@@ -286,7 +287,7 @@ class CheckMatrixTest {
             assertTrue(out.toString().contains("→ 127.0.0.1:" + plainPort + "  (other port)"), out.toString());
             out.toString().lines().forEach(line -> assertTrue(line.codePointCount(0, line.length()) <= 80,
                     "wider than 80 columns: " + line));
-            assertTrue(err.toString().contains("Checking lo (all TCP; service port " + tlsPort + ") — ready"),
+            assertTrue(err.toString().contains("Checking lo (all TCP and UDP; service port " + tlsPort + ") — ready"),
                     err.toString());
         } finally {
             telemetry.stop(0);
@@ -406,7 +407,8 @@ class CheckMatrixTest {
             assertEquals(1, code.get(), out + "" + err);
             assertEquals(3, out.toString().lines().filter(l -> l.contains("\"event\":\"check.flow\"")).count(),
                     out.toString());
-            assertTrue(err.toString().matches("(?s)Checking lo \\(tcp port " + port + "\\) for 4 s — ready.*"),
+            assertTrue(err.toString().matches("(?s)Checking lo \\(tcp port " + port + " or udp port " + port
+                    + "\\) for 4 s — ready.*"),
                     err.toString());
             assertFalse(Files.exists(ready), "the ready file is removed when the check ends");
         } finally {

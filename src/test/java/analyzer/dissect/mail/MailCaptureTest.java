@@ -104,7 +104,7 @@ class MailCaptureTest {
         assertTrue(out.contains("READABLE   #1"), out);
         assertTrue(out.contains("credentials   SMTP AUTH PLAIN  user alice  password hunt…"), out);
         assertTrue(out.contains("credentials   SMTP AUTH LOGIN  user alice  password hunt…"), out);
-        assertTrue(out.matches("(?s).*ENCRYPTED  #3 [^\\n]*SMTP upgraded to TLS at frame \\d+; before that only the"
+        assertTrue(joined(out).matches("(?s).*ENCRYPTED  #3 [^\\n]*SMTP upgraded to TLS at frame \\d+; before that only the"
                 + " banner and EHLO; then TLS 1.3.*"), out);
         assertTrue(out.contains("starttls      offered (STARTTLS in the EHLO reply) and not taken"), out);
     }
@@ -122,7 +122,7 @@ class MailCaptureTest {
         CommandRun check = check(r);
         assertEquals(1, check.code(), check.out());
         assertTrue(check.out().contains("credentials   IMAP LOGIN  user alice  password hunt…"), check.out());
-        assertTrue(check.out().matches("(?s).*ENCRYPTED  #2 [^\\n]*IMAP upgraded to TLS at frame \\d+; before that"
+        assertTrue(joined(check.out()).matches("(?s).*ENCRYPTED  #2 [^\\n]*IMAP upgraded to TLS at frame \\d+; before that"
                 + " only the banner and CAPABILITY; then TLS.*"), check.out());
     }
 
@@ -140,7 +140,7 @@ class MailCaptureTest {
         CommandRun check = check(r);
         assertEquals(1, check.code(), check.out());
         assertTrue(check.out().contains("credentials   POP3 USER/PASS  user alice  password hunt…"), check.out());
-        assertTrue(check.out().matches("(?s).*ENCRYPTED  #2 [^\\n]*POP3 upgraded to TLS at frame \\d+; before that"
+        assertTrue(joined(check.out()).matches("(?s).*ENCRYPTED  #2 [^\\n]*POP3 upgraded to TLS at frame \\d+; before that"
                 + " only the banner and CAPA; then TLS.*"), check.out());
     }
 
@@ -159,7 +159,12 @@ class MailCaptureTest {
         CommandRun check = check(r);
         assertEquals(1, check.code(), check.out());
         assertTrue(check.out().contains("credentials   FTP USER/PASS  user alice  password hunt…"), check.out());
-        assertTrue(check.out().matches("(?s).*ENCRYPTED  #2 [^\\n]*FTP upgraded to TLS at frame \\d+; before that"
+        assertTrue(joined(check.out()).matches("(?s).*ENCRYPTED  #2 [^\\n]*FTP upgraded to TLS at frame \\d+; before that"
                 + " only the banner; then TLS.*"), check.out());
+    }
+
+    /** check's text with its wrapped lines (80 columns, summary under the connection) joined back into one. */
+    private static String joined(String out) {
+        return out.replaceAll("\\n {4,}", " ");
     }
 }

@@ -76,7 +76,7 @@ class PostgresCaptureTest {
         assertEquals(1, check.code(), check.out());
         assertTrue(check.out().contains("credentials   PostgreSQL cleartext password  user postgres  password hunt…"),
                 check.out());
-        assertTrue(check.out().matches("(?s).*ENCRYPTED  #2 [^\\n]*PostgreSQL upgraded to TLS at frame \\d+; before"
+        assertTrue(joined(check.out()).matches("(?s).*ENCRYPTED  #2 [^\\n]*PostgreSQL upgraded to TLS at frame \\d+; before"
                 + " that only the SSLRequest; then TLS 1.3.*"), check.out());
     }
 
@@ -141,5 +141,10 @@ class PostgresCaptureTest {
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "psql did not finish");
         assertEquals(0, p.exitValue(), "psql sslmode=" + sslmode + ": " + out);
+    }
+
+    /** check's text with its wrapped lines (80 columns, summary under the connection) joined back into one. */
+    private static String joined(String out) {
+        return out.replaceAll("\\n {4,}", " ");
     }
 }
