@@ -19,17 +19,18 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 /**
  * Sits under the TLS handler of an intercepted client while the handshake runs and shows the raw records, both
  * ways, to a dissector of its own: a fatal alert the client sends before it has keys (TLS 1.2) is readable there,
- * whatever the TLS engine makes of it. Also notes whether the client hung up mid-handshake. Removed once the
- * handshake succeeds.
+ * whatever the TLS engine makes of it — so is the one OpenSSL sends under TLS 1.3 before it switches keys, which
+ * the engine only reports as a record it could not decrypt. Also notes whether the client hung up mid-handshake.
+ * Removed once the handshake succeeds. The secret server watches its clients' handshakes with it too.
  */
-final class HandshakeWatcher extends ChannelDuplexHandler {
+public final class HandshakeWatcher extends ChannelDuplexHandler {
 
     private final ConnectionListener records;
     private TlsAlert clientAlert;
     private boolean clientClosed;
     private boolean closed;
 
-    HandshakeWatcher(Flow flow) {
+    public HandshakeWatcher(Flow flow) {
         this.records = new Dissector(this::seen, new DissectorOptions(0, 0)).open(flow, 0, ProxyContext.micros());
     }
 
@@ -76,21 +77,21 @@ final class HandshakeWatcher extends ChannelDuplexHandler {
     }
 
     /** The fatal alert the client sent in clear, or null. */
-    TlsAlert clientAlert() {
+    public TlsAlert clientAlert() {
         return clientAlert;
     }
 
-    boolean clientClosed() {
+    public boolean clientClosed() {
         return clientClosed;
     }
 
     /** The handshake succeeded: step out of the way. */
-    void finish(ChannelPipeline pipeline) {
+    public void finish(ChannelPipeline pipeline) {
         pipeline.remove(this);
         close();
     }
 
-    void close() {
+    public void close() {
         if (!closed) {
             closed = true;
             records.onClose(ConnectionListener.CloseReason.PROXY, 0, ProxyContext.micros());

@@ -1,6 +1,8 @@
 package analyzer.workshop;
 
+import analyzer.dissect.TlsAlert;
 import analyzer.dissect.TlsNames;
+import analyzer.proxy.HandshakeWatcher;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -90,8 +92,19 @@ final class SecretRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             ctx.close();
             return;
         }
-        if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
-            listener.tlsFailure(client(ctx.channel().remoteAddress()), tlsFailure(done.cause()));
+        if (event instanceof SslHandshakeCompletionEvent done) {
+            HandshakeWatcher watcher = ctx.pipeline().get(HandshakeWatcher.class);
+            if (done.isSuccess()) {
+                if (watcher != null) {
+                    watcher.finish(ctx.pipeline());
+                }
+            } else {
+                listener.tlsFailure(client(ctx.channel().remoteAddress()),
+                        tlsFailure(done.cause(), watcher == null ? null : watcher.clientAlert()));
+                if (watcher != null) {
+                    watcher.close();
+                }
+            }
         }
         super.userEventTriggered(ctx, event);
     }
@@ -102,8 +115,15 @@ final class SecretRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         ctx.close();
     }
 
-    /** A server-side handshake failure in the words a workshop uses. */
-    static String tlsFailure(Throwable cause) {
+    /**
+     * A server-side handshake failure in the words a workshop uses: by the client's alert when there was one,
+     * whether read in clear from the wire ({@code alertInClear}, as OpenSSL sends it under TLS 1.2, and under TLS
+     * 1.3 before it switches keys) or decrypted by the TLS engine.
+     */
+    static String tlsFailure(Throwable cause, TlsAlert alertInClear) {
+        if (alertInClear != null && alertInClear.level() == 2) {
+            return alertEnded(TlsNames.alertDescription(alertInClear.description()));
+        }
         Throwable t = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (t instanceof NotSslRecordException) {
             return "the client did not speak TLS (plain HTTP sent to the HTTPS port?)";
@@ -111,15 +131,17 @@ final class SecretRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         String m = String.valueOf(t.getMessage());
         int alert = m.indexOf("Received fatal alert: ");
         if (alert >= 0) {
-            String name = m.substring(alert + "Received fatal alert: ".length()).trim();
-            return TlsNames.rejectsCertificate(name)
-                    ? "the client rejected the certificate (alert " + name + ")"
-                    : "the client ended the handshake (alert " + name + ")";
+            return alertEnded(m.substring(alert + "Received fatal alert: ".length()).trim());
         }
         if (t instanceof SSLException) {
             return "TLS handshake failed: " + shorten(m);
         }
         return "the connection closed during the TLS handshake";
+    }
+
+    private static String alertEnded(String alert) {
+        return TlsNames.rejectsCertificate(alert) ? "the client rejected the certificate (alert " + alert + ")"
+                : "the client ended the handshake (alert " + alert + ")";
     }
 
     private static String shorten(String s) {

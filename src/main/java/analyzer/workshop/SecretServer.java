@@ -1,7 +1,10 @@
 package analyzer.workshop;
 
+import analyzer.flow.Endpoint;
+import analyzer.flow.Flow;
 import analyzer.pki.KeyType;
 import analyzer.pki.PkiException;
+import analyzer.proxy.HandshakeWatcher;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -107,6 +110,8 @@ public final class SecretServer implements AutoCloseable {
                             long idle = config.idleTimeout().toMillis();
                             p.addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
                             if (ssl != null) {
+                                p.addLast(new HandshakeWatcher(new Flow(0, endpoint(ch.remoteAddress()),
+                                        endpoint(ch.localAddress()))));
                                 p.addLast(ssl.newHandler(ch.alloc()));
                             }
                             p.addLast(new HttpServerCodec(new HttpDecoderConfig()
@@ -126,6 +131,10 @@ public final class SecretServer implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    private static Endpoint endpoint(InetSocketAddress address) {
+        return new Endpoint(address.getAddress(), address.getPort());
     }
 
     private static IOException bindFailure(SecretServerConfig config, Throwable cause) {

@@ -101,6 +101,72 @@ class TlsInteropTest {
         }
     }
 
+    /**
+     * curl, openssl s_client and Python's requests refusing the certificate (their trust stores do not know the
+     * club's CA): the server names the refusal by the client's alert under TLS 1.3 as under TLS 1.2. Under TLS 1.3
+     * OpenSSL sends that alert before it switches keys, in clear, where the server's TLS engine expects encrypted
+     * records and reports only "Insufficient buffer remaining for AEAD cipher fragment".
+     */
+    @Test
+    void aClientRejectingTheCertificateIsNamedByItsAlertUnderTls12And13() throws Exception {
+        ExternalCommand.require("curl");
+        ExternalCommand.require("openssl");
+        ExternalCommand.require("python3");
+        List<String> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        server = SecretServer.start(SecretServerConfig.defaults().withPort(0).withTls(
+                new SecretServerConfig.TlsIdentity(leaf.privateKey(), List.of(leaf.certificate()))),
+                new SecretServer.Listener() {
+                    @Override
+                    public void request(ServedRequest request) {
+                    }
+
+                    @Override
+                    public void tlsFailure(java.net.InetSocketAddress client, String reason) {
+                        failures.add(reason);
+                    }
+                });
+        String url = "https://localhost:" + server.address().getPort() + "/";
+        for (String version : List.of("1.2", "1.3")) {
+            List<List<String>> clients = List.of(
+                    List.of("curl", "--silent", "--show-error", "--max-time", "10", "--tlsv" + version,
+                            "--tls-max", version, url),
+                    List.of("openssl", "s_client", version.equals("1.2") ? "-tls1_2" : "-tls1_3", "-connect",
+                            "127.0.0.1:" + server.address().getPort(), "-servername", "localhost",
+                            "-verify_return_error"),
+                    List.of("python3", "-c", PYTHON_REQUESTS, url, version.equals("1.2") ? "TLSv1_2" : "TLSv1_3"));
+            for (List<String> client : clients) {
+                failures.clear();
+                ExternalCommand.Result r = ExternalCommand.run(TOOL_TIMEOUT, client);
+                assertTrue(r.code() != 0, client + " should refuse the certificate:\n" + r.output());
+                assertTrue(r.output().contains("unable to get local issuer certificate"), client + ":\n" + r.output());
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (failures.isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(List.of("the client rejected the certificate (alert unknown_ca)"), failures,
+                        client.get(0) + " over TLS " + version);
+            }
+        }
+    }
+
+    /** Python's requests over one TLS version: prints the error and exits 1 when the certificate is refused. */
+    static final String PYTHON_REQUESTS = String.join("\n",
+            "import ssl, sys, requests",
+            "from requests.adapters import HTTPAdapter",
+            "class OneVersion(HTTPAdapter):",
+            "    def init_poolmanager(self, *args, **kwargs):",
+            "        context = ssl.create_default_context()",
+            "        context.minimum_version = context.maximum_version = getattr(ssl.TLSVersion, sys.argv[2])",
+            "        kwargs['ssl_context'] = context",
+            "        return super().init_poolmanager(*args, **kwargs)",
+            "session = requests.Session()",
+            "session.mount('https://', OneVersion())",
+            "try:",
+            "    print(session.get(sys.argv[1], timeout=10).text)",
+            "except requests.exceptions.SSLError as e:",
+            "    print(e)",
+            "    sys.exit(1)");
+
     @Test
     void theSecretClientTrustsOpensslSServerOnlyWithThePinnedCa() throws Exception {
         ExternalCommand.require("openssl");
