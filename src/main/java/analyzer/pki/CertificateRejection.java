@@ -4,6 +4,8 @@ import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.PKIXReason;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -60,6 +62,21 @@ public enum CertificateRejection {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * OpenSSL's words for an untrusted chain, which depend on what the server presented: a chain that ends in a
+     * self-signed certificate no one trusts is "self-signed certificate in certificate chain" (a forging proxy that
+     * sends its CA along) or "self-signed certificate" (the leaf alone); a chain whose last issuer was not sent is
+     * "unable to get local issuer certificate". These are the words curl and Python's requests print.
+     *
+     * @param presented the chain the server sent, leaf first (empty when unknown)
+     */
+    public static String untrustedWords(List<X509Certificate> presented) {
+        if (presented.isEmpty() || !CertificateSummary.isSelfSigned(presented.get(presented.size() - 1))) {
+            return UNTRUSTED.openSslWords();
+        }
+        return presented.size() == 1 ? "self-signed certificate" : "self-signed certificate in certificate chain";
     }
 
     /** One line for any TLS failure: OpenSSL's words for a certificate refusal, else the failure's own message. */

@@ -125,6 +125,7 @@ public record CertificateSummary(String subject, String issuer, String serialNum
         }
     }
 
+    /** Issued by itself: its issuer is its subject and its own key verifies its signature. */
     static boolean isSelfSigned(X509Certificate certificate) {
         if (!certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
             return false;

@@ -138,7 +138,7 @@ public final class ClientFailure extends Exception {
                         expiry(presented, false), presented, failure);
                 case WRONG_HOST -> certificate(Kind.CERTIFICATE_WRONG_HOST, "certificate is for " + names(presented)
                         + ", not for host " + host, wrongHostHint(presented), presented, failure);
-                case UNTRUSTED -> certificate(Kind.CERTIFICATE_UNTRUSTED, r.openSslWords(),
+                case UNTRUSTED -> certificate(Kind.CERTIFICATE_UNTRUSTED, CertificateRejection.untrustedWords(presented),
                         untrustedHint(presented, config), presented, failure);
             };
         }

@@ -5,6 +5,8 @@ import analyzer.dissect.Event;
 import analyzer.dissect.HttpResponseSeen;
 import analyzer.dissect.TlsNames;
 import analyzer.dissect.TlsRecordSeen;
+import analyzer.pki.Pem;
+import analyzer.pki.PkiException;
 import analyzer.proxy.BodyReplacement;
 import analyzer.proxy.ForgeryRejected;
 import analyzer.proxy.HostAndPort;
@@ -20,7 +22,9 @@ import analyzer.leaks.SecretScanner;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -69,6 +73,7 @@ final class StageRun implements AutoCloseable {
     private WireTap tap;
     private Path recording;
     private SecretClient victim;
+    private X509Certificate clubCa;
     private SecretClient attacker;
 
     private StageRun(Stage stage, DemoConfig config, Demo.Narration narration) {
@@ -163,6 +168,7 @@ final class StageRun implements AutoCloseable {
             victimConfig = victimConfig.withFernetKey(cast.fernetKey());
         }
         victim = keep(SecretClient.create(victimConfig.withTimeout(config.timeout())));
+        clubCa = cast.clubCa().certificate();
         // The attacker replays stolen sessions straight to the server and checks no certificate: it wants in.
         attacker = keep(SecretClient.create(SecretClientConfig.insecure().withTimeout(config.timeout())));
         narration.line("victim", switch (stage) {
@@ -291,6 +297,7 @@ final class StageRun implements AutoCloseable {
             List<EvidenceFlow> flows = concat(tamperer.all(ForgeryRejected.class).stream().limit(MAX_EVIDENCE_FLOWS)
                     .map(r -> new EvidenceFlow(Witness.REWRITING_PROXY, r.flow().id())).toList(),
                     flowsOf(Witness.WIRE, wireSoFar(), seen -> seen instanceof TlsRecordSeen t && t.alert() != null));
+            compareWithOpenSslClients(url, e.getMessage());
             return AttackResult.failed("forged cert rejected" + why).withFlows(flows);
         }
         narration.line("victim", "The secret message is: " + got);
@@ -312,6 +319,39 @@ final class StageRun implements AutoCloseable {
         for (Tampering t : tamperer.all(Tampering.class)) {
             narration.line("proxy", "TAMPERED  " + t.part() + "  \"" + Sightings.shorten(t.before(), 30) + "\" → \""
                     + Sightings.shorten(t.after(), 30) + "\"");
+        }
+    }
+
+    /**
+     * What curl and Python's requests, pinning the same CA, print against the same forged certificate: the same
+     * failure as our client's, in the words attendees meet with their own tools.
+     */
+    private void compareWithOpenSslClients(URI url, String ours) {
+        Path caPem = null;
+        try {
+            caPem = Files.createTempFile("club-ca-", ".pem");
+            Pem.writeCertificates(caPem, true, clubCa);
+            List<OpenSslClients.Refusal> refusals = OpenSslClients.refusals(url, caPem);
+            String words = ours.substring(ours.indexOf(':') + 1).strip();
+            boolean same = !refusals.isEmpty();
+            for (OpenSslClients.Refusal r : refusals) {
+                narration.line(r.client(), r.printed());
+                same &= r.printed().contains(words);
+            }
+            if (!refusals.isEmpty()) {
+                narration.line("", (same ? "the same failure, in the same words" : "the same failure, in other words")
+                        + ": the forged certificate does not lead to the pinned CA");
+            }
+        } catch (IOException | PkiException e) {
+            // the comparison is an aside: without a file for the CA there is nothing to run them with
+        } finally {
+            if (caPem != null) {
+                try {
+                    Files.deleteIfExists(caPem);
+                } catch (IOException ignored) {
+                    // a temporary file left behind
+                }
+            }
         }
     }
 

@@ -110,7 +110,16 @@ class DemoTest {
         assertTrue(story.said("victim", "The secret message is: fluffy tail"), transcript);
         assertTrue(story.said("victim", "The secret message is: squirrel party"), transcript);
         assertTrue(story.said("victim", "InvalidToken"), transcript);
-        assertTrue(story.said("victim", "certificate verify failed"), transcript);
+        // Our client, curl and Python's requests refuse the forged certificate in the same (OpenSSL's) words.
+        assertTrue(story.said("victim", "certificate verify failed: self-signed certificate in certificate chain"),
+                transcript);
+        if (ci()) {
+            assertTrue(story.said("curl", "curl: (60) SSL certificate problem: self-signed certificate in certificate"
+                    + " chain"), transcript);
+            assertTrue(story.said("requests", "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed:"
+                    + " self-signed certificate in certificate chain"), transcript);
+            assertTrue(story.said("", "the same failure, in the same words"), transcript);
+        }
         assertTrue(story.said("proxy", "ATTACK FAILED"), transcript);
         assertTrue(story.said("proxy", "TAMPERED"), transcript);
         assertTrue(board.result(Stage.HTTPS_PINNED, Attack.TAMPER).evidence().startsWith("forged cert rejected ("),
