@@ -10,7 +10,7 @@ import org.pcap4j.core.Pcaps;
 import org.pcap4j.packet.namednumber.DataLinkType;
 
 /** Writes frames to a pcap file that Wireshark and tshark open (libpcap's own writer, via pcap4j). */
-public final class PcapWriter implements AutoCloseable {
+public final class PcapWriter implements CaptureWriter {
 
     private final Path file;
     private final PcapHandle dead;
@@ -40,11 +40,27 @@ public final class PcapWriter implements AutoCloseable {
         }
     }
 
+    @Override
     public Path file() {
         return file;
     }
 
+    /** A pcap has no place for comments or secrets. */
+    @Override
+    public boolean annotates() {
+        return false;
+    }
+
+    @Override
+    public void comment(long frame, String text) {
+    }
+
+    @Override
+    public void secrets(String nssKeyLog) {
+    }
+
     /** Frames cut by the snap length are written as captured (libpcap's dumper records that length only). */
+    @Override
     public synchronized void write(long timestampMicros, byte[] data, int capturedLength, int originalLength) {
         if (closed) {
             return;
