@@ -6,7 +6,10 @@ import analyzer.capture.Interfaces;
 import analyzer.capture.LiveCaptureOptions;
 import analyzer.capture.LivePacketSource;
 import analyzer.capture.PacketHandler;
-import analyzer.capture.PcapWriter;
+import analyzer.capture.CaptureWriter;
+import analyzer.dissect.EventSink;
+import analyzer.report.DecodeAsHint;
+import analyzer.report.FrameComments;
 import analyzer.dissect.tls.KeyMaterial;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -40,8 +43,9 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
     boolean listInterfaces;
 
     @Option(names = {"-w", "--write"}, paramLabel = "FILE|DIR",
-            description = "Also write the packets to a pcap file that Wireshark and tshark open;"
-                    + " a directory (such as captures/) gets a timestamped file name.")
+            description = "Also write the packets to a file that Wireshark and tshark open: pcapng, with a comment on"
+                    + " each frame where something was seen in clear (or a classic pcap, without comments, for a name"
+                    + " ending .pcap); a directory (such as captures/) gets a timestamped .pcapng.")
     Path write;
 
     @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Stop after N packets.")
@@ -97,24 +101,27 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
              WebSession page = WebSession.startIf(web, "capture · " + bpf, List.of(), output.showSecrets, spec);
              LivePacketSource source = LivePacketSource.open(
                 new LiveCaptureOptions(target.interfaceName, bpf, snaplen, 32 * 1024 * 1024))) {
-            Path pcapFile = write == null ? null : PcapFiles.resolve(write);
-            try (PcapWriter writer = pcapFile == null ? null
-                    : PcapWriter.create(pcapFile, source.linkType(), snaplen)) {
-                return run(source, writer, pcapFile, bpf, out, err, keys, page);
+            Path pcapFile = write == null ? null : PcapFiles.resolve(write, ".pcapng");
+            try (CaptureWriter writer = pcapFile == null ? null
+                    : CaptureWriter.create(pcapFile, source.linkType(), snaplen)) {
+                return run(source, writer, bpf, out, err, keys, page);
             }
         } catch (CaptureException e) {
             throw Errors.of(e);
         }
     }
 
-    private int run(LivePacketSource source, PcapWriter writer, Path pcapFile, String bpf, PrintWriter out,
-                    PrintWriter err, KeyMaterial keys, WebSession page) throws CaptureException {
+    private int run(LivePacketSource source, CaptureWriter writer, String bpf, PrintWriter out, PrintWriter err,
+                    KeyMaterial keys, WebSession page) throws CaptureException {
         String where = source.interfaceName() + " (" + (bpf.isEmpty() ? "all traffic" : bpf) + ")";
         if (page != null) {
             page.view().title("capture · " + where);
         }
+        DecodeAsHint decodeAs = new DecodeAsHint();
+        EventSink recorded = writer == null ? null : writer.annotates()
+                ? SniffPipeline.tee(new FrameComments(writer::comment), decodeAs) : decodeAs;
         SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers,
-                page == null ? null : page.feed("wire", "wire · " + where, true), keys);
+                SniffPipeline.tee(page == null ? null : page.feed("wire", "wire · " + where, true), recorded), keys);
         err.println("Capturing on " + source.interfaceName() + " (" + (bpf.isEmpty() ? "all traffic" : bpf) + ")"
                 + (count != null ? ", " + SniffPipeline.plural(count, "packet") : "")
                 + (duration != null ? ", for " + LiveRun.human(duration) : "") + " — Ctrl-C to stop");
@@ -135,7 +142,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
                         + (LiveRun.BACKLOG_BYTES >> 20) + " MiB)" : ""));
         if (writer != null) {
             writer.close();
-            err.println("written: " + pcapFile + " (open it in Wireshark, or: analyzer read " + pcapFile + ")");
+            Recordings.written(err, writer, decodeAs);
         }
         err.flush();
         if (page != null) {
@@ -144,14 +151,14 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         return ExitCodes.OK;
     }
 
-    /** Resolves --write: a directory gets capture-YYYY-MM-DDTHH-MM-SS.pcap inside it. */
+    /** Resolves --write: a directory gets capture-YYYY-MM-DDTHH-MM-SS.pcapng (or another extension) inside it. */
     static final class PcapFiles {
         private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss");
 
-        static Path resolve(Path write) {
+        static Path resolve(Path write, String extension) {
             String s = write.toString();
             boolean dir = Files.isDirectory(write) || s.endsWith("/") || s.endsWith(java.io.File.separator);
-            Path file = dir ? write.resolve("capture-" + LocalDateTime.now().format(STAMP) + ".pcap") : write;
+            Path file = dir ? write.resolve("capture-" + LocalDateTime.now().format(STAMP) + extension) : write;
             try {
                 Path parent = file.toAbsolutePath().getParent();
                 if (parent != null) {

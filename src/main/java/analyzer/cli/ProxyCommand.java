@@ -247,7 +247,7 @@ public final class ProxyCommand implements Callable<Integer> {
         return config.withRules(rules()).withMaxRewriteBody(maxRewriteBody)
                 .withIoThreads(threads != null ? threads : ProxyConfig.defaultIoThreads())
                 .withTransport(transport)
-                .withSave(save == null ? null : CaptureCommand.PcapFiles.resolve(save))
+                .withSave(save == null ? null : CaptureCommand.PcapFiles.resolve(save, ".pcap"))
                 .withTimeouts(idleTimeout, connectTimeout)
                 .withDissector(new DissectorOptions(output.maxBody, DissectorOptions.defaults().maxRawPreview()));
     }

@@ -4,6 +4,7 @@ import analyzer.flow.ConnectionListener;
 import analyzer.flow.ConnectionListenerFactory;
 import analyzer.flow.Direction;
 import analyzer.flow.Flow;
+import analyzer.flow.ForwardingListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -26,8 +27,7 @@ public final class PayloadHexDumper implements ConnectionListenerFactory {
 
     @Override
     public ConnectionListener open(Flow flow, long frame, long timestampMicros) {
-        ConnectionListener next = inner.open(flow, frame, timestampMicros);
-        return new ConnectionListener() {
+        return new ForwardingListener(inner.open(flow, frame, timestampMicros)) {
             private final Utf8Text sb = new Utf8Text(1024);
 
             @Override
@@ -42,17 +42,7 @@ public final class PayloadHexDumper implements ConnectionListenerFactory {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-                next.onData(direction, data, offset, length, frame, ts);
-            }
-
-            @Override
-            public void onGap(Direction direction, long missingBytes, long frame, long ts) {
-                next.onGap(direction, missingBytes, frame, ts);
-            }
-
-            @Override
-            public void onClose(CloseReason reason, long frame, long ts) {
-                next.onClose(reason, frame, ts);
+                super.onData(direction, data, offset, length, frame, ts);
             }
         };
     }

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
@@ -43,7 +44,7 @@ class LiveCaptureTest {
     void plainHttpIsShownFieldByFieldWithTheSecret() throws Exception {
         HttpServer server = TestServers.plain(SECRET);
         int port = server.getAddress().getPort();
-        Path pcap = dir.resolve("live.pcap");
+        Path pcap = dir.resolve("live.pcapng");
         try {
             BackgroundCapture capture = new BackgroundCapture("capture", "--port", String.valueOf(port), "--duration", "4s",
                     "--write", pcap.toString(), "--color", "never");
@@ -70,6 +71,14 @@ class LiveCaptureTest {
             PcapFilesTest.Result reread = PcapFilesTest.run("read", pcap.toString(), "--color", "never");
             assertEquals(0, reread.code(), reread.err());
             assertTrue(reread.out().contains("│ " + SECRET), reread.out());
+            // What the tool saw, as comments on the frames tshark shows the messages in.
+            String requestFrame = Tshark.fields(pcap, "http.request.uri == \"/secret\"", "frame.number").get(0);
+            String answerFrame = Tshark.fields(pcap, "http.response_for.uri contains \"/secret\"", "frame.number")
+                    .get(0);
+            List<String> comments = Tshark.fields(pcap, "frame.comment", "frame.number", "frame.comment");
+            assertTrue(comments.contains(requestFrame + "\tREADABLE: GET /secret sent in clear"), comments.toString());
+            assertTrue(comments.contains(answerFrame + "\tREADABLE: 200 OK to GET /secret sent in clear"),
+                    comments.toString());
         } finally {
             server.stop(0);
         }
