@@ -50,7 +50,8 @@ public final class DemoCommand implements Callable<Integer> {
     boolean pause;
 
     @Option(names = "--record", paramLabel = "DIR",
-            description = "Write each stage's capture to DIR/demo-STAGE.pcap (needs capture permission).")
+            description = "Write each stage's capture to DIR/demo-STAGE.pcapng, with comments on the frames where"
+                    + " the attacks show (needs capture permission).")
     Path record;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "5683",

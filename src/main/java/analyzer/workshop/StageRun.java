@@ -8,6 +8,7 @@ import analyzer.dissect.TlsRecordSeen;
 import analyzer.pki.Pem;
 import analyzer.pki.PkiException;
 import analyzer.proxy.BodyReplacement;
+import analyzer.proxy.ForgeryAccepted;
 import analyzer.proxy.ForgeryRejected;
 import analyzer.proxy.HostAndPort;
 import analyzer.proxy.InterceptingProxy;
@@ -19,6 +20,7 @@ import analyzer.proxy.TamperRules;
 import analyzer.proxy.Tampering;
 import analyzer.proxy.UpstreamTrust;
 import analyzer.leaks.SecretScanner;
+import analyzer.report.DecodeAsHint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -26,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -145,7 +148,7 @@ final class StageRun implements AutoCloseable {
                 + (tls ? " (TLS intercepted with a forged certificate)" : ""));
 
         if (cast.wire()) {
-            recording = cast.recordDir() == null ? null : cast.recordDir().resolve("demo-" + stage.key() + ".pcap");
+            recording = cast.recordDir() == null ? null : cast.recordDir().resolve("demo-" + stage.key() + ".pcapng");
             try {
                 tap = keep(WireTap.start(List.of(serverPort, readingProxy.address().getPort(),
                         tamperingProxy.address().getPort()), recording,
@@ -153,6 +156,10 @@ final class StageRun implements AutoCloseable {
                                 (flow, direction, secret, frame) -> {
                                     wireSecretFrames.add(frame);
                                     wireSecretFlows.add(flow.id());
+                                    StageComments notes = tap == null ? null : tap.comments();
+                                    if (notes != null) {
+                                        notes.secretSeen(frame, secret);
+                                    }
                                 }), narration.wire(stage)));
             } catch (CaptureException e) {
                 narration.warning("cannot capture this stage: " + e.getMessage(), e.hint());
@@ -410,6 +417,8 @@ final class StageRun implements AutoCloseable {
                 + " client");
         ClientResponse replay;
         try {
+            Instant now = Instant.now();
+            replayed = new Replay(now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000, c.cookie(), shown);
             replay = attacker.get(serverUrl().resolve("/members"), c.cookie());
         } catch (ClientFailure e) {
             narration.line("attacker", "replay failed: " + e.getMessage());
@@ -424,9 +433,35 @@ final class StageRun implements AutoCloseable {
         return AttackResult.failed("the server refused the stolen cookie (" + replay.status() + ")").withFlows(where);
     }
 
+    /** The attacker's replay of a stolen cookie: when it started, the cookie, how the story shows it. */
+    private record Replay(long sinceMicros, String cookie, String shown) {
+    }
+
+    private Replay replayed;
+
+    /** What the attacker's proxies did, on the frames of the recording where the victim's connections show it. */
+    private void commentRecording(StageComments notes) {
+        for (Event e : reader.all(Event.class)) {
+            if (e instanceof HttpResponseSeen r) {
+                notes.proxyRead(r);
+            }
+        }
+        tamperer.all(Tampering.class).forEach(notes::tampered);
+        for (ProxyReports proxy : List.of(reader, tamperer)) {
+            proxy.all(ForgeryRejected.class).forEach(notes::forgeryRejected);
+            proxy.all(ForgeryAccepted.class).forEach(notes::forgeryAccepted);
+        }
+        if (replayed != null) {
+            notes.replayed(wireSoFar(), replayed.sinceMicros(), replayed.cookie(), replayed.shown());
+        }
+    }
+
     private void wireSummary() {
         if (tap == null) {
             return;
+        }
+        if (tap.comments() != null) {
+            commentRecording(tap.comments());
         }
         List<Event> all;
         try {
@@ -440,7 +475,11 @@ final class StageRun implements AutoCloseable {
                 + Sightings.tlsRecords(all) + " TLS records; \"" + config.secret() + "\" "
                 + (frames.isEmpty() ? "in no captured byte" : "in " + framesText(frames)));
         if (recording != null) {
-            narration.line("wire", "recorded " + recording + " (analyzer read / analyzer check --read)");
+            narration.line("wire", "recorded " + recording + " (analyzer read / analyzer check --read; Wireshark"
+                    + " shows what the attacker did as packet comments)");
+            DecodeAsHint decodeAs = new DecodeAsHint();
+            all.forEach(decodeAs::accept);
+            decodeAs.lines(recording).forEach(line -> narration.line("", line.strip()));
         }
     }
 

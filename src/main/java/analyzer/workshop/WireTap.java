@@ -3,7 +3,7 @@ package analyzer.workshop;
 import analyzer.capture.CaptureException;
 import analyzer.capture.LiveCaptureOptions;
 import analyzer.capture.LivePacketSource;
-import analyzer.capture.PcapWriter;
+import analyzer.capture.CaptureWriter;
 import analyzer.capture.PortFilter;
 import analyzer.dissect.Dissector;
 import analyzer.dissect.DissectorOptions;
@@ -36,7 +36,8 @@ public final class WireTap implements AutoCloseable {
     private static final long MAX_SETTLE_MILLIS = 3_000;
 
     private final LivePacketSource source;
-    private final PcapWriter writer;
+    private final CaptureWriter writer;
+    private final StageComments comments;
     private final PacketPipeline pipeline;
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
     private final Thread thread;
@@ -45,15 +46,24 @@ public final class WireTap implements AutoCloseable {
     private boolean stopped;
     private boolean closed;
 
-    private WireTap(LivePacketSource source, PcapWriter writer, UnaryOperator<ConnectionListenerFactory> tee,
+    private WireTap(LivePacketSource source, CaptureWriter writer, UnaryOperator<ConnectionListenerFactory> tee,
                     EventSink also) {
         this.source = source;
         this.writer = writer;
-        EventSink keep = also == null ? events::add : event -> {
+        this.comments = writer != null && writer.annotates() ? new StageComments(writer) : null;
+        EventSink sink = event -> {
             events.add(event);
-            also.accept(event);
+            if (comments != null) {
+                comments.wireEvents().accept(event);
+            }
+            if (also != null) {
+                also.accept(event);
+            }
         };
-        ConnectionListenerFactory dissector = new Dissector(keep, DissectorOptions.defaults());
+        ConnectionListenerFactory dissector = new Dissector(sink, DissectorOptions.defaults());
+        if (comments != null) {
+            dissector = comments.indexing(dissector);
+        }
         this.pipeline = new PacketPipeline(source.linkType(), tee.apply(dissector), ReassemblyLimits.defaults());
         this.thread = new Thread(this::run, "demo-wiretap");
         this.thread.setDaemon(true);
@@ -62,7 +72,7 @@ public final class WireTap implements AutoCloseable {
     /**
      * Starts capturing TCP on the given loopback ports.
      *
-     * @param record where to write the stage's pcap, or null
+     * @param record where to write the stage's capture (pcapng, with comments, unless named .pcap), or null
      * @param tee    wraps the dissector, to see the reassembled bytes as well (identity when not needed)
      */
     public static WireTap start(List<Integer> ports, Path record, UnaryOperator<ConnectionListenerFactory> tee)
@@ -75,10 +85,10 @@ public final class WireTap implements AutoCloseable {
                                 EventSink also) throws CaptureException {
         LivePacketSource source = LivePacketSource.open(LiveCaptureOptions.loopback(
                 PortFilter.of(ports, Flow.Transport.TCP)));
-        PcapWriter writer = null;
+        CaptureWriter writer = null;
         try {
             writer = record == null ? null
-                    : PcapWriter.create(record, source.linkType(), LiveCaptureOptions.DEFAULT_SNAPLEN);
+                    : CaptureWriter.create(record, source.linkType(), LiveCaptureOptions.DEFAULT_SNAPLEN);
             WireTap tap = new WireTap(source, writer, tee, also);
             tap.thread.start();
             return tap;
@@ -165,6 +175,11 @@ public final class WireTap implements AutoCloseable {
 
     public Path file() {
         return writer == null ? null : writer.file();
+    }
+
+    /** Where the recording's comments go, or null when nothing is recorded (or into a pcap, which has none). */
+    StageComments comments() {
+        return comments;
     }
 
     @Override

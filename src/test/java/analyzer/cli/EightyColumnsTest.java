@@ -101,7 +101,7 @@ public class EightyColumnsTest {
 
     @Test
     void readingEveryCommittedCapture() throws IOException {
-        try (DirectoryStream<Path> captures = Files.newDirectoryStream(Path.of("captures"), "*.pcap")) {
+        try (DirectoryStream<Path> captures = Files.newDirectoryStream(Path.of("captures"), "*.{pcap,pcapng}")) {
             for (Path capture : captures) {
                 CommandRun run = at80("read", capture.toString(), "--color", "always");
                 assertEquals(0, run.code(), run.err());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import analyzer.capture.Tshark;
 import analyzer.cli.CommandRun;
 import analyzer.cli.EightyColumnsTest;
 import analyzer.report.Style;
@@ -136,14 +137,28 @@ class DemoTest {
             assertTrue(story.lines.stream().anyMatch(l -> l.startsWith("wire: ") && l.contains("TLS records; \"fluffy"
                     + " tail\" in no captured byte")), transcript);
             for (Stage stage : Stage.values()) {
-                assertTrue(Files.size(dir.resolve("demo-" + stage.key() + ".pcap")) > 24, stage.key());
+                assertTrue(Files.size(dir.resolve("demo-" + stage.key() + ".pcapng")) > 24, stage.key());
             }
+            // The recordings name what happened where, as comments Wireshark and tshark show.
+            String http = String.join("\n", Tshark.fields(dir.resolve("demo-http.pcapng"), "frame.comment",
+                    "frame.comment"));
+            for (String said : List.of("EAVESDROP: the attacker's proxy read GET / ← 200 \"fluffy tail\"",
+                    "TAMPERED: the attacker's proxy rewrote the response body \"fluffy tail\" → \"squirrel party\"",
+                    "SECRET SEEN: \"fluffy tail\"", "CREDENTIALS IN CLEAR: password=", "SESSION HIJACK: the attacker"
+                    + " replays the stolen session=")) {
+                assertTrue(http.contains(said), said + " in\n" + http);
+            }
+            String pinnedComments = String.join("\n", Tshark.fields(dir.resolve("demo-https-pinned.pcapng"),
+                    "frame.comment", "frame.comment"));
+            assertTrue(pinnedComments.contains("ATTACK FAILED: the client rejected the forged certificate for"
+                    + " localhost"), pinnedComments);
+            assertFalse(pinnedComments.contains("SECRET SEEN"), pinnedComments);
             // The recordings say the same to 'check': plaintext over HTTP, only TLS over pinned HTTPS.
-            CommandRun http = CommandRun.of("check", "--read", dir.resolve("demo-http.pcap").toString(),
+            CommandRun httpCheck = CommandRun.of("check", "--read", dir.resolve("demo-http.pcapng").toString(),
                     "--secret", "fluffy tail", "--color", "never");
-            assertEquals(1, http.code(), http.out() + http.err());
-            assertTrue(http.out().contains("\"fluffy tail\""), http.out());
-            CommandRun pinned = CommandRun.of("check", "--read", dir.resolve("demo-https-pinned.pcap").toString(),
+            assertEquals(1, httpCheck.code(), httpCheck.out() + httpCheck.err());
+            assertTrue(httpCheck.out().contains("\"fluffy tail\""), httpCheck.out());
+            CommandRun pinned = CommandRun.of("check", "--read", dir.resolve("demo-https-pinned.pcapng").toString(),
                     "--secret", "fluffy tail", "--color", "never");
             assertEquals(0, pinned.code(), pinned.out() + pinned.err());
             assertFalse(pinned.out().contains("secret "), pinned.out());
