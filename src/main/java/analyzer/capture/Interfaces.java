@@ -1,5 +1,6 @@
 package analyzer.capture;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.pcap4j.core.PcapAddress;
@@ -13,10 +14,17 @@ public final class Interfaces {
     private Interfaces() {
     }
 
-    /** One line per interface: name, addresses, and whether it is the loopback. */
+    /** One line per interface: name, addresses, whether it is the loopback (the default), libpcap's description. */
     public static List<String> describe() throws CaptureException {
+        List<PcapNetworkInterface> devices = all();
+        String loopback;
+        try {
+            loopback = LoopbackDevice.choose(listed(devices), HostSystem.current());
+        } catch (CaptureException e) {
+            loopback = null;
+        }
         List<String> lines = new ArrayList<>();
-        for (PcapNetworkInterface device : all()) {
+        for (PcapNetworkInterface device : devices) {
             StringBuilder sb = new StringBuilder(String.format("%-12s ", device.getName()));
             List<String> addresses = new ArrayList<>();
             for (PcapAddress a : device.getAddresses()) {
@@ -25,7 +33,7 @@ public final class Interfaces {
                 }
             }
             sb.append(addresses.isEmpty() ? "(no address)" : String.join(", ", addresses));
-            if (device.isLoopBack()) {
+            if (device.getName().equals(loopback)) {
                 sb.append("  loopback (default)");
             }
             if (device.getDescription() != null) {
@@ -48,14 +56,26 @@ public final class Interfaces {
         return names;
     }
 
-    /** The loopback device's name ("lo" on Linux, "lo0" on macOS). */
+    /**
+     * The loopback interface as libpcap lists it here: "lo" on Linux, "lo0" on macOS, "\Device\NPF_Loopback" with
+     * Npcap on Windows (see {@link LoopbackDevice}).
+     */
     public static String loopbackName() throws CaptureException {
-        for (PcapNetworkInterface device : all()) {
-            if (device.isLoopBack()) {
-                return device.getName();
+        return LoopbackDevice.choose(listed(all()), HostSystem.current());
+    }
+
+    private static List<LoopbackDevice.Listed> listed(List<PcapNetworkInterface> devices) {
+        List<LoopbackDevice.Listed> listed = new ArrayList<>();
+        for (PcapNetworkInterface d : devices) {
+            List<InetAddress> addresses = new ArrayList<>();
+            for (PcapAddress a : d.getAddresses()) {
+                if (a.getAddress() != null) {
+                    addresses.add(a.getAddress());
+                }
             }
+            listed.add(new LoopbackDevice.Listed(d.getName(), d.getDescription(), d.isLoopBack(), addresses));
         }
-        return System.getProperty("os.name", "").startsWith("Mac") ? "lo0" : "lo";
+        return listed;
     }
 
     private static List<PcapNetworkInterface> all() throws CaptureException {
@@ -64,7 +84,7 @@ public final class Interfaces {
             return Pcaps.findAllDevs();
         } catch (PcapNativeException e) {
             throw new CaptureException("cannot list network interfaces: " + e.getMessage(),
-                    LivePacketSource.PERMISSION_HINT, e);
+                    HostSystem.current().permissionHint(), e);
         } catch (LinkageError e) {
             throw Libpcap.missing(e);
         }

@@ -12,9 +12,6 @@ final class Libpcap {
 
     static final String LIB_NAME_PROPERTY = "org.pcap4j.core.pcapLibName";
 
-    static final String INSTALL_HINT =
-            "Debian/Ubuntu: sudo apt-get install libpcap0.8 · macOS: included · Windows: install Npcap";
-
     private static final String[] DEBIAN_RUNTIME_PATHS = {
         "/usr/lib/x86_64-linux-gnu/libpcap.so.0.8", "/lib/x86_64-linux-gnu/libpcap.so.0.8",
         "/usr/lib/aarch64-linux-gnu/libpcap.so.0.8", "/lib/aarch64-linux-gnu/libpcap.so.0.8",
@@ -51,7 +48,7 @@ final class Libpcap {
 
     static CaptureException missing(LinkageError e) {
         return new CaptureException("libpcap is not installed (or could not be loaded: " + rootMessage(e) + ")",
-                INSTALL_HINT, e);
+                HostSystem.current().libpcapHint(), e);
     }
 
     private static String rootMessage(Throwable t) {

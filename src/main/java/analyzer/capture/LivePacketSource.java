@@ -17,9 +17,6 @@ import org.pcap4j.core.RawPacketListener;
  */
 public final class LivePacketSource implements AutoCloseable {
 
-    static final String PERMISSION_HINT = "Run as root, or once: sudo setcap cap_net_raw,cap_net_admin=eip"
-            + " \"$(readlink -f \"$(command -v java)\")\"";
-
     private final PcapHandle handle;
     private final String interfaceName;
     private volatile boolean stopped;
@@ -66,7 +63,8 @@ public final class LivePacketSource implements AutoCloseable {
             }
             return new LivePacketSource(handle, name);
         } catch (PcapNativeException e) {
-            throw new CaptureException("cannot list network interfaces: " + e.getMessage(), PERMISSION_HINT, e);
+            throw new CaptureException("cannot list network interfaces: " + e.getMessage(),
+                    HostSystem.current().permissionHint(), e);
         } catch (LinkageError e) {
             throw Libpcap.missing(e);
         }
@@ -75,14 +73,24 @@ public final class LivePacketSource implements AutoCloseable {
     private static CaptureException openFailure(String name, PcapNativeException e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         String lower = message.toLowerCase(Locale.ROOT);
-        if (lower.contains("permission") || lower.contains("not permitted")) {
-            return new CaptureException("cannot capture on " + name + ": permission denied", PERMISSION_HINT, e);
+        if (permissionDenied(lower)) {
+            return new CaptureException("cannot capture on " + name + ": permission denied",
+                    HostSystem.current().permissionHint(), e);
         }
         if (lower.contains("no such device") || lower.contains("doesn't exist")) {
             return new CaptureException("no interface named '" + name + "'",
                     "Run analyzer capture --list-interfaces to see the interfaces here", e);
         }
         return new CaptureException("cannot capture on " + name + ": " + libpcapWords(message), null, e);
+    }
+
+    /**
+     * libpcap's words for a missing right: Linux "Operation not permitted", macOS "(cannot open BPF device)
+     * /dev/bpf0: Permission denied", Npcap "Access is denied".
+     */
+    static boolean permissionDenied(String lowerCaseMessage) {
+        return lowerCaseMessage.contains("permission") || lowerCaseMessage.contains("not permitted")
+                || lowerCaseMessage.contains("access is denied") || lowerCaseMessage.contains("cannot open bpf device");
     }
 
     /** pcap4j prefixes libpcap's words with its own; keep libpcap's. */
