@@ -41,7 +41,9 @@ public final class ExternalCommand {
         try {
             Process p = new ProcessBuilder(tool, versionArgument)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            present = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+            // tshark alone loads its dissectors for seconds; on a loaded machine asking its version can take half a
+            // minute, and a tool that is there must not be reported missing for that.
+            present = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
             p.destroyForcibly();
         } catch (IOException e) {
             present = false;
