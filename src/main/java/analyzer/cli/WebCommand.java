@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " check, proxy."},
         footer = {"", "Examples:",
             "  sudo analyzer web --port 5683 --open",
-            "  analyzer web --read captures/demo-http.pcap --secret 'fluffy tail'",
+            "  analyzer web --read captures/demo-http.pcapng --secret 'fluffy tail'",
             "  sudo analyzer demo --web --open"})
 public final class WebCommand implements Callable<Integer> {
 
