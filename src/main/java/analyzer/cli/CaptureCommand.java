@@ -1,5 +1,6 @@
 package analyzer.cli;
 
+import analyzer.report.SummaryLine;
 import analyzer.capture.CaptureException;
 import analyzer.capture.CaptureStats;
 import analyzer.capture.Interfaces;
@@ -119,11 +120,11 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
         }
         DecodeAsHint decodeAs = new DecodeAsHint();
         EventSink recorded = writer == null ? null : writer.annotates()
-                ? SniffPipeline.tee(new FrameComments(writer::comment), decodeAs) : decodeAs;
+                ? EventSink.both(new FrameComments(writer::comment), decodeAs) : decodeAs;
         SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, out, layers,
-                SniffPipeline.tee(page == null ? null : page.feed("wire", "wire · " + where, true), recorded), keys);
+                EventSink.both(page == null ? null : page.feed("wire", "wire · " + where, true), recorded), keys);
         err.println("Capturing on " + source.interfaceName() + " (" + (bpf.isEmpty() ? "all traffic" : bpf) + ")"
-                + (count != null ? ", " + SniffPipeline.plural(count, "packet") : "")
+                + (count != null ? ", " + SummaryLine.plural(count, "packet") : "")
                 + (duration != null ? ", for " + LiveRun.human(duration) : "") + " — Ctrl-C to stop");
         err.flush();
         PacketHandler dissect = pipeline.handler();

@@ -181,7 +181,7 @@ public final class CheckCommand implements Callable<Integer> {
                 source = watched.description;
                 window = watched.end;
             }
-            packets = pipeline.wire().packets();
+            packets = pipeline.sniffer().packets();
         }
         ProbeReport probeReport = null;
         String probeError = null;
@@ -287,7 +287,7 @@ public final class CheckCommand implements Callable<Integer> {
     private SniffPipeline pipeline(int linkType, EncryptionVerdict traffic, EventSink page, PrintWriter out,
                                    KeyMaterial keys) {
         OutputOptions searching = output.withMaxBody(Math.max(output.maxBody, SEARCHED_BODY_BYTES));
-        return new SniffPipeline(linkType, searching, show, out, false, SniffPipeline.tee(traffic, page),
+        return new SniffPipeline(linkType, searching, show, out, false, EventSink.both(traffic, page),
                 traffic::wrap, keys);
     }
 

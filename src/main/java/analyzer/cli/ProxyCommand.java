@@ -24,6 +24,7 @@ import analyzer.proxy.TlsMode;
 import analyzer.proxy.UpstreamFailure;
 import analyzer.proxy.UpstreamTrust;
 import analyzer.report.ProxyJsonPrinter;
+import analyzer.report.SummaryLine;
 import analyzer.report.ProxyTextPrinter;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -381,17 +382,17 @@ public final class ProxyCommand implements Callable<Integer> {
 
         String summary() {
             StringBuilder sb = new StringBuilder();
-            sb.append(SniffPipeline.plural(flows.get(), "connection")).append(" · ")
-                    .append(SniffPipeline.plural(requests.get(), "HTTP request")).append(", ")
-                    .append(SniffPipeline.plural(responses.get(), "response")).append(" · ")
-                    .append(SniffPipeline.plural(tlsRecords.get(), "TLS record")).append(" · ")
-                    .append(SniffPipeline.plural(tampered.get(), "rewrite"));
+            sb.append(SummaryLine.plural(flows.get(), "connection")).append(" · ")
+                    .append(SummaryLine.plural(requests.get(), "HTTP request")).append(", ")
+                    .append(SummaryLine.plural(responses.get(), "response")).append(" · ")
+                    .append(SummaryLine.plural(tlsRecords.get(), "TLS record")).append(" · ")
+                    .append(SummaryLine.plural(tampered.get(), "rewrite"));
             if (accepted.get() + rejected.get() > 0) {
                 sb.append(" · forged certificate accepted ").append(accepted.get()).append(", rejected ")
                         .append(rejected.get());
             }
             if (upstreamFailures.get() > 0) {
-                sb.append(" · ").append(SniffPipeline.plural(upstreamFailures.get(), "upstream failure"));
+                sb.append(" · ").append(SummaryLine.plural(upstreamFailures.get(), "upstream failure"));
             }
             return sb.toString();
         }

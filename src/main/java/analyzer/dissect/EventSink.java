@@ -9,4 +9,24 @@ public interface EventSink {
     /** Called when the feed pauses or ends, so buffered output reaches its reader. */
     default void flush() {
     }
+
+    /** Both sinks, in this order, or the one that is not null (null when both are). */
+    static EventSink both(EventSink first, EventSink second) {
+        if (first == null || second == null) {
+            return first == null ? second : first;
+        }
+        return new EventSink() {
+            @Override
+            public void accept(Event event) {
+                first.accept(event);
+                second.accept(event);
+            }
+
+            @Override
+            public void flush() {
+                first.flush();
+                second.flush();
+            }
+        };
+    }
 }

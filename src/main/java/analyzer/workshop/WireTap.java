@@ -5,14 +5,12 @@ import analyzer.capture.LiveCaptureOptions;
 import analyzer.capture.LivePacketSource;
 import analyzer.capture.CaptureWriter;
 import analyzer.capture.PortFilter;
-import analyzer.dissect.Dissector;
 import analyzer.dissect.DissectorOptions;
 import analyzer.dissect.Event;
 import analyzer.dissect.EventSink;
 import analyzer.flow.ConnectionListenerFactory;
 import analyzer.flow.Flow;
-import analyzer.flow.ReassemblyLimits;
-import analyzer.flow.PacketPipeline;
+import analyzer.sniff.Sniffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,7 +36,7 @@ public final class WireTap implements AutoCloseable {
     private final LivePacketSource source;
     private final CaptureWriter writer;
     private final StageComments comments;
-    private final PacketPipeline pipeline;
+    private final Sniffer sniffer;
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
     private final Thread thread;
     private final AtomicLong frames = new AtomicLong();
@@ -50,21 +48,12 @@ public final class WireTap implements AutoCloseable {
                     EventSink also) {
         this.source = source;
         this.writer = writer;
-        this.comments = writer != null && writer.annotates() ? new StageComments(writer) : null;
-        EventSink sink = event -> {
-            events.add(event);
-            if (comments != null) {
-                comments.wireEvents().accept(event);
-            }
-            if (also != null) {
-                also.accept(event);
-            }
-        };
-        ConnectionListenerFactory dissector = new Dissector(sink, DissectorOptions.defaults());
-        if (comments != null) {
-            dissector = comments.indexing(dissector);
-        }
-        this.pipeline = new PacketPipeline(source.linkType(), tee.apply(dissector), ReassemblyLimits.defaults());
+        StageComments comments = writer != null && writer.annotates() ? new StageComments(writer) : null;
+        this.comments = comments;
+        EventSink sink = EventSink.both(events::add,
+                EventSink.both(comments == null ? null : comments.wireEvents(), also));
+        this.sniffer = new Sniffer(source.linkType(), sink, DissectorOptions.defaults(),
+                dissector -> tee.apply(comments == null ? dissector : comments.indexing(dissector)));
         this.thread = new Thread(this::run, "demo-wiretap");
         this.thread.setDaemon(true);
     }
@@ -108,7 +97,7 @@ public final class WireTap implements AutoCloseable {
                 if (writer != null) {
                     writer.write(ts, data, caplen, origLen);
                 }
-                pipeline.onPacket(frame, ts, data, caplen, origLen);
+                sniffer.onPacket(frame, ts, data, caplen, origLen);
             });
         } catch (CaptureException e) {
             failure = e;
@@ -158,7 +147,7 @@ public final class WireTap implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            pipeline.finish();
+            sniffer.finish();
             close();
         }
         if (failure != null) {

@@ -12,14 +12,14 @@ import java.util.List;
  * Writes a small Ethernet capture of the workshop exchange (GET / → 200 "fluffy tail") on port 5683, with the
  * response's two segments swapped on the wire.
  */
-final class SyntheticCapture {
+public final class SyntheticCapture {
 
     static final byte[] LOCAL = {127, 0, 0, 1};
     static final String REQUEST = "GET / HTTP/1.1\r\nHost: 127.0.0.1:5683\r\nUser-Agent: test\r\n\r\n";
     static final String RESPONSE_HEAD = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\n";
     static final String RESPONSE_BODY = "fluffy tail";
 
-    static List<byte[]> frames() {
+    public static List<byte[]> frames() {
         int c = 42184;
         int s = 5683;
         long cs = 1000;
@@ -41,7 +41,7 @@ final class SyntheticCapture {
         return frames;
     }
 
-    static void write(Path file) throws CaptureException {
+    public static void write(Path file) throws CaptureException {
         long ts = 1_763_928_242_000_000L;
         try (PcapWriter writer = PcapWriter.create(file, PacketDecoder.DLT_EN10MB, 65535)) {
             for (byte[] f : frames()) {
