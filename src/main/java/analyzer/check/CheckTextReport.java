@@ -1,5 +1,7 @@
 package analyzer.check;
 
+import static analyzer.report.SummaryLine.plural;
+
 import analyzer.check.CheckReport.Connection;
 import analyzer.check.CheckReport.Judgement;
 import analyzer.check.CheckReport.Level;
@@ -279,10 +281,6 @@ public final class CheckTextReport {
             i = j + 1;
         }
         return sb.append(')').toString();
-    }
-
-    private static String plural(long n, String what) {
-        return n + " " + what + (n == 1 ? "" : "s");
     }
 
     private static String pad(String s, int width) {

@@ -1,16 +1,10 @@
 package analyzer.cli;
 
 import analyzer.dissect.DissectorOptions;
-import analyzer.dissect.Event;
-import analyzer.dissect.HttpRequestSeen;
-import analyzer.dissect.HttpResponseSeen;
-import analyzer.dissect.TlsRecordSeen;
 import analyzer.pki.ForgedCertificateAuthority;
 import analyzer.pki.PkiException;
 import analyzer.pki.TlsKeyLog;
 import analyzer.proxy.BodyReplacement;
-import analyzer.proxy.ForgeryAccepted;
-import analyzer.proxy.ForgeryRejected;
 import analyzer.proxy.HeaderRule;
 import analyzer.proxy.HostAndPort;
 import analyzer.proxy.InterceptingProxy;
@@ -19,12 +13,10 @@ import analyzer.proxy.ProxyConfig;
 import analyzer.proxy.ProxyException;
 import analyzer.proxy.ProxyListener;
 import analyzer.proxy.TamperRules;
-import analyzer.proxy.Tampering;
 import analyzer.proxy.TlsMode;
-import analyzer.proxy.UpstreamFailure;
 import analyzer.proxy.UpstreamTrust;
 import analyzer.report.ProxyJsonPrinter;
-import analyzer.report.SummaryLine;
+import analyzer.report.ProxyTally;
 import analyzer.report.ProxyTextPrinter;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -39,7 +31,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -160,7 +151,7 @@ public final class ProxyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = Main.fitted(spec, spec.commandLine().getErr());
         ProxyConfig config = config(err);
-        Tally tally = new Tally();
+        ProxyTally tally = new ProxyTally();
         ProxyListener printer = output.format == OutputOptions.Format.json
                 ? new ProxyJsonPrinter(out, output.showSecrets)
                 : new ProxyTextPrinter(out, output.style(), output.hex, brief, output.width(), output.showSecrets);
@@ -178,10 +169,10 @@ public final class ProxyCommand implements Callable<Integer> {
             InterruptHandler interrupt = InterruptHandler.install(stop::countDown);
             try (TlsKeyLog keys = config.keyLog();
                  InterceptingProxy proxy = InterceptingProxy.start(config, listener)) {
-                err.println(banner(proxy));
+                err.println(proxy.banner(mitmCaCertificate()));
                 err.flush();
                 if (page != null) {
-                    page.view().title(banner(proxy).lines().findFirst().orElse("proxy")
+                    page.view().title(proxy.banner(mitmCaCertificate()).lines().findFirst().orElse("proxy")
                             .replace(" — Ctrl-C to stop", ""));
                 }
                 timer.scheduleWithFixedDelay(printer::flush, 200, 200, TimeUnit.MILLISECONDS);
@@ -268,8 +259,17 @@ public final class ProxyCommand implements Callable<Integer> {
         return new InetSocketAddress(address, l.port());
     }
 
+    private Path mitmCaDirectory() {
+        return mitmCa != null ? mitmCa : Path.of(System.getProperty("user.home"), ".analyzer", "mitm-ca");
+    }
+
+    /** The file clients must trust to be fooled by an intercepting proxy. */
+    private Path mitmCaCertificate() {
+        return mitmCaDirectory().resolve(ForgedCertificateAuthority.CERTIFICATE_FILE);
+    }
+
     private ForgedCertificateAuthority mitmAuthority() {
-        Path dir = mitmCa != null ? mitmCa : Path.of(System.getProperty("user.home"), ".analyzer", "mitm-ca");
+        Path dir = mitmCaDirectory();
         try {
             return ForgedCertificateAuthority.loadOrCreate(dir);
         } catch (PkiException e) {
@@ -304,97 +304,4 @@ public final class ProxyCommand implements Callable<Integer> {
     }
 
 
-    private String banner(InterceptingProxy proxy) {
-        ProxyConfig c = proxy.config();
-        InetSocketAddress a = proxy.address();
-        String listening = (a.getAddress().getHostAddress().indexOf(':') >= 0 ? "[" + a.getAddress().getHostAddress()
-                + "]" : a.getAddress().getHostAddress()) + ":" + a.getPort();
-        StringBuilder sb = new StringBuilder("proxy ").append(listening);
-        sb.append(c.isForward() ? " (forward: absolute-form HTTP and CONNECT" : " → " + c.upstream() + " (reverse");
-        if (c.tls() == TlsMode.INTERCEPT) {
-            sb.append(", TLS intercepted, forging as \"").append(proxy.forgingIssuer()).append("\")");
-        } else {
-            sb.append(", TLS passed through)");
-        }
-        sb.append(" — Ctrl-C to stop");
-        if (c.tls() == TlsMode.INTERCEPT) {
-            Path dir = mitmCa != null ? mitmCa : Path.of(System.getProperty("user.home"), ".analyzer", "mitm-ca");
-            sb.append("\n  clients that trust ").append(dir.resolve(ForgedCertificateAuthority.CERTIFICATE_FILE))
-                    .append(" (or verify nothing) will be fooled");
-        }
-        for (BodyReplacement r : c.rules().responseBody()) {
-            sb.append("\n  rewriting response bodies: \"").append(r.find()).append("\" → \"").append(r.replacement()).append('"');
-        }
-        for (BodyReplacement r : c.rules().requestBody()) {
-            sb.append("\n  rewriting request bodies: \"").append(r.find()).append("\" → \"").append(r.replacement()).append('"');
-        }
-        for (HeaderRule h : c.rules().responseHeaders()) {
-            sb.append("\n  response header ").append(h.name()).append(h.drops() ? ": dropped" : " set to \"" + h.value() + "\"");
-        }
-        for (HeaderRule h : c.rules().requestHeaders()) {
-            sb.append("\n  request header ").append(h.name()).append(h.drops() ? ": dropped" : " set to \"" + h.value() + "\"");
-        }
-        return sb.toString();
-    }
-
-    /** Counts what happened, for the summary on stderr at the end. */
-    static final class Tally implements ProxyListener {
-        private final AtomicLong requests = new AtomicLong();
-        private final AtomicLong responses = new AtomicLong();
-        private final AtomicLong tlsRecords = new AtomicLong();
-        private final AtomicLong tampered = new AtomicLong();
-        private final AtomicLong accepted = new AtomicLong();
-        private final AtomicLong rejected = new AtomicLong();
-        private final AtomicLong upstreamFailures = new AtomicLong();
-        private final AtomicLong flows = new AtomicLong();
-
-        @Override
-        public void seen(Event event) {
-            flows.accumulateAndGet(event.flow().id(), Math::max);
-            if (event instanceof HttpRequestSeen) {
-                requests.incrementAndGet();
-            } else if (event instanceof HttpResponseSeen) {
-                responses.incrementAndGet();
-            } else if (event instanceof TlsRecordSeen) {
-                tlsRecords.incrementAndGet();
-            }
-        }
-
-        @Override
-        public void tampered(Tampering t) {
-            tampered.incrementAndGet();
-        }
-
-        @Override
-        public void forgeryAccepted(ForgeryAccepted a) {
-            accepted.incrementAndGet();
-        }
-
-        @Override
-        public void forgeryRejected(ForgeryRejected r) {
-            rejected.incrementAndGet();
-        }
-
-        @Override
-        public void upstreamFailed(UpstreamFailure f) {
-            upstreamFailures.incrementAndGet();
-        }
-
-        String summary() {
-            StringBuilder sb = new StringBuilder();
-            sb.append(SummaryLine.plural(flows.get(), "connection")).append(" · ")
-                    .append(SummaryLine.plural(requests.get(), "HTTP request")).append(", ")
-                    .append(SummaryLine.plural(responses.get(), "response")).append(" · ")
-                    .append(SummaryLine.plural(tlsRecords.get(), "TLS record")).append(" · ")
-                    .append(SummaryLine.plural(tampered.get(), "rewrite"));
-            if (accepted.get() + rejected.get() > 0) {
-                sb.append(" · forged certificate accepted ").append(accepted.get()).append(", rejected ")
-                        .append(rejected.get());
-            }
-            if (upstreamFailures.get() > 0) {
-                sb.append(" · ").append(SummaryLine.plural(upstreamFailures.get(), "upstream failure"));
-            }
-            return sb.toString();
-        }
-    }
 }

@@ -4,8 +4,6 @@ import analyzer.proxy.HostAndPort;
 import analyzer.pki.Pem;
 import analyzer.pki.PkiException;
 import analyzer.pki.TlsKeyLog;
-import analyzer.workshop.CertificateNames;
-import analyzer.workshop.Member;
 import analyzer.workshop.SecretServer;
 import analyzer.workshop.SecretServerConfig;
 import analyzer.workshop.ServedRequest;
@@ -18,11 +16,8 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.LocalTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -54,8 +49,6 @@ import picocli.CommandLine.Spec;
 public final class ServerCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT);
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
 
     @Option(names = "--listen", paramLabel = "HOST:PORT",
             description = "Address to listen on, e.g. 127.0.0.1:5683; port 0 picks a free one (instead of --host"
@@ -128,7 +121,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         InterruptHandler interrupt = InterruptHandler.install(server::close);
         try {
-            for (String line : banner(server)) {
+            for (String line : server.banner()) {
                 out.println(line);
             }
             out.flush();
@@ -217,45 +210,6 @@ public final class ServerCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserError(ExitCodes.USAGE, e.getMessage(), null, e);
         }
-    }
-
-    private static List<String> banner(SecretServer server) {
-        SecretServerConfig config = server.config();
-        List<String> lines = new ArrayList<>();
-        X509Certificate leaf = config.tls() == null ? null : config.tls().certificate();
-        String name = leaf == null ? null : CertificateNames.firstDnsName(leaf);
-        String where = (name != null ? server.url(name) : server.url()).toString();
-        lines.add("Secret server listening on " + where + (leaf == null
-                ? "  (plain HTTP: anyone on the path can read it)"
-                : "  (HTTPS, TLS 1.3/1.2; bound to " + server.address().getAddress().getHostAddress() + ")"));
-        if (leaf != null) {
-            lines.add("  certificate    " + CertificateNames.shortName(leaf.getSubjectX500Principal()) + " ("
-                    + String.join(", ", CertificateNames.subjectAltNames(leaf)) + "), issued by "
-                    + CertificateNames.shortName(leaf.getIssuerX500Principal()) + ", valid until "
-                    + DAY.format(leaf.getNotAfter().toInstant()) + expiryNote(leaf));
-        }
-        lines.add("  GET /          " + (config.fernetKey() == null ? "the secret \"" + config.message() + "\""
-                : "the secret as a Fernet token (only a client with the key can read it)"));
-        lines.add("  GET /secure    " + (leaf == null ? "says the request is NOT using HTTPS"
-                : "says the request is using HTTPS"));
-        List<String> members = new ArrayList<>();
-        for (Member m : config.members()) {
-            members.add(m.username() + " (" + m.password() + ")");
-        }
-        lines.add("  POST /login    members " + String.join(", ", members) + "; then GET /members with the cookie");
-        lines.add("Ctrl-C to stop.");
-        return lines;
-    }
-
-    private static String expiryNote(X509Certificate leaf) {
-        Date now = new Date();
-        if (leaf.getNotAfter().before(now)) {
-            return "  ⚠ EXPIRED: clients will refuse it";
-        }
-        if (leaf.getNotBefore().after(now)) {
-            return "  ⚠ NOT YET VALID: clients will refuse it";
-        }
-        return "";
     }
 
     /** One line per request on stderr: time, client, http or https, method, path, status, member. */

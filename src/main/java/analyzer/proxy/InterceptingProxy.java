@@ -14,6 +14,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -138,6 +139,46 @@ public final class InterceptingProxy implements AutoCloseable {
     /** The name of the CA that signs forged certificates, or null in passthrough mode. */
     public String forgingIssuer() {
         return context.forged == null ? null : context.forged.issuer();
+    }
+
+    /**
+     * What this proxy does, in lines for the person who started it: where it listens and relays to, what it does
+     * with TLS, its rewriting rules. The first line ends "— Ctrl-C to stop".
+     *
+     * @param trustedCa the CA certificate file a client must trust to be fooled when TLS is intercepted
+     */
+    public String banner(Path trustedCa) {
+        ProxyConfig c = config();
+        String host = address.getAddress().getHostAddress();
+        StringBuilder sb = new StringBuilder("proxy ").append(host.indexOf(':') >= 0 ? "[" + host + "]" : host)
+                .append(':').append(address.getPort());
+        sb.append(c.isForward() ? " (forward: absolute-form HTTP and CONNECT" : " → " + c.upstream() + " (reverse");
+        if (c.tls() == TlsMode.INTERCEPT) {
+            sb.append(", TLS intercepted, forging as \"").append(forgingIssuer()).append("\")");
+        } else {
+            sb.append(", TLS passed through)");
+        }
+        sb.append(" — Ctrl-C to stop");
+        if (c.tls() == TlsMode.INTERCEPT) {
+            sb.append("\n  clients that trust ").append(trustedCa).append(" (or verify nothing) will be fooled");
+        }
+        for (BodyReplacement r : c.rules().responseBody()) {
+            sb.append("\n  rewriting response bodies: \"").append(r.find()).append("\" → \"").append(r.replacement())
+                    .append('"');
+        }
+        for (BodyReplacement r : c.rules().requestBody()) {
+            sb.append("\n  rewriting request bodies: \"").append(r.find()).append("\" → \"").append(r.replacement())
+                    .append('"');
+        }
+        for (HeaderRule h : c.rules().responseHeaders()) {
+            sb.append("\n  response header ").append(h.name())
+                    .append(h.drops() ? ": dropped" : " set to \"" + h.value() + "\"");
+        }
+        for (HeaderRule h : c.rules().requestHeaders()) {
+            sb.append("\n  request header ").append(h.name())
+                    .append(h.drops() ? ": dropped" : " set to \"" + h.value() + "\"");
+        }
+        return sb.toString();
     }
 
     /** Stops accepting, closes every open connection, and waits for the I/O threads to end. */

@@ -28,6 +28,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.Locale;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.util.List;
@@ -54,6 +60,8 @@ public final class SecretServer implements AutoCloseable {
     static final int MAX_HEADER_SIZE = 8192;
     /** Login forms are tiny; a larger body gets 413. */
     static final int MAX_BODY = 64 * 1024;
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
     /** Hears what the server does. Called on Netty's I/O threads: return quickly, never block. */
     public interface Listener {
@@ -196,6 +204,45 @@ public final class SecretServer implements AutoCloseable {
     }
 
     /** The address actually bound (the real port when 0 was asked for). */
+    /** What the server serves and how, in lines for the person who started it; the last says how to stop it. */
+    public List<String> banner() {
+        List<String> lines = new ArrayList<>();
+        X509Certificate leaf = config.tls() == null ? null : config.tls().certificate();
+        String name = leaf == null ? null : CertificateNames.firstDnsName(leaf);
+        String where = (name != null ? url(name) : url()).toString();
+        lines.add("Secret server listening on " + where + (leaf == null
+                ? "  (plain HTTP: anyone on the path can read it)"
+                : "  (HTTPS, TLS 1.3/1.2; bound to " + address().getAddress().getHostAddress() + ")"));
+        if (leaf != null) {
+            lines.add("  certificate    " + CertificateNames.shortName(leaf.getSubjectX500Principal()) + " ("
+                    + String.join(", ", CertificateNames.subjectAltNames(leaf)) + "), issued by "
+                    + CertificateNames.shortName(leaf.getIssuerX500Principal()) + ", valid until "
+                    + DAY.format(leaf.getNotAfter().toInstant()) + expiryNote(leaf));
+        }
+        lines.add("  GET /          " + (config.fernetKey() == null ? "the secret \"" + config.message() + "\""
+                : "the secret as a Fernet token (only a client with the key can read it)"));
+        lines.add("  GET /secure    " + (leaf == null ? "says the request is NOT using HTTPS"
+                : "says the request is using HTTPS"));
+        List<String> members = new ArrayList<>();
+        for (Member m : config.members()) {
+            members.add(m.username() + " (" + m.password() + ")");
+        }
+        lines.add("  POST /login    members " + String.join(", ", members) + "; then GET /members with the cookie");
+        lines.add("Ctrl-C to stop.");
+        return lines;
+    }
+
+    private static String expiryNote(X509Certificate leaf) {
+        Date now = new Date();
+        if (leaf.getNotAfter().before(now)) {
+            return "  ⚠ EXPIRED: clients will refuse it";
+        }
+        if (leaf.getNotBefore().after(now)) {
+            return "  ⚠ NOT YET VALID: clients will refuse it";
+        }
+        return "";
+    }
+
     public InetSocketAddress address() {
         return address;
     }
