@@ -57,8 +57,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Six JVMs and mitmdump start at once: on two busy cores one may take well over 10 s to listen.
 wait_port() { # port [tls]
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 600); do
     if curl -sk -o /dev/null --max-time 1 "${2:-http}://127.0.0.1:$1/"; then return 0; fi
     sleep 0.1
   done
