@@ -77,7 +77,7 @@ public final class CheckCommand implements Callable<Integer> {
     Path read;
 
     @Option(names = "--watch", paramLabel = "all|ports",
-            description = "all: every TCP connection on the interface, --port naming the service's ports (default"
+            description = "all: all TCP and UDP on the interface, --port naming the service's ports (default"
                     + " with a command: side channels are caught); ports: only --port/--filter (default without).")
     Watch watch;
 
@@ -214,8 +214,8 @@ public final class CheckCommand implements Callable<Integer> {
 
     /** On GitHub Actions, the verdict also goes to the run's summary page. */
     private static void appendStepSummary(CheckReport report, PrintWriter err) {
-        String summary = System.getenv("GITHUB_STEP_SUMMARY");
-        if (summary == null || summary.isBlank()) {
+        String summary = WorkshopEnvironment.get(WorkshopEnvironment.GITHUB_STEP_SUMMARY);
+        if (summary == null) {
             return;
         }
         try {

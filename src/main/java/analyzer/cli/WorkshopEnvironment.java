@@ -2,13 +2,18 @@ package analyzer.cli;
 
 import java.util.function.Function;
 
-/** The environment variables the tutorial's scripts read, which the server and client honour the same way. */
+/**
+ * The environment variables the commands read: those of the tutorial's scripts, which the server and client honour
+ * the same way, and the CI system's that check reports to.
+ */
 final class WorkshopEnvironment {
 
     /** Where the client fetches from, as in the tutorial's client.py. */
     static final String SECRET_URL = "SECRET_URL";
     /** The Fernet key shared by server and client, as in symmetric_server.py and symmetric_client.py. */
     static final String SECRET_KEY = "SECRET_KEY";
+    /** On GitHub Actions, the Markdown file shown on the run's page; check appends its verdict to it. */
+    static final String GITHUB_STEP_SUMMARY = "GITHUB_STEP_SUMMARY";
 
     // Replaceable so that tests can stand in for the environment.
     static Function<String, String> lookup = System::getenv;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import analyzer.capture.PeerScripts;
 import analyzer.capture.TestServers;
 import analyzer.pki.Pem;
 import analyzer.workshop.ExternalCommand;
@@ -265,10 +266,20 @@ class CheckMatrixTest {
         try (ExternalCommand.Running nginx = CheckServers.nginx(dir, pki, tlsPort, "TLSv1.3")) {
             String run = curl() + " --cacert " + pki.ca() + " https://localhost:" + tlsPort + "/ && " + curl()
                     + " -d token=tok_5e8a9f01 http://127.0.0.1:" + plainPort + "/telemetry";
-            // Default: all of loopback is watched while the command runs; --port only names the service.
+            // Default: all of loopback is watched while the command runs; --port only names the service. As on
+            // GitHub Actions, the step summary file already holds what earlier steps wrote.
             Path junit = dir.resolve("check.xml");
-            Outcome o = check("--port", String.valueOf(tlsPort), "--junit", junit.toString(), "--", "sh", "-c", run)
-                    .is("not_encrypted", 1);
+            Path stepSummary = dir.resolve("step-summary.md");
+            Files.writeString(stepSummary, "### earlier step\n");
+            Outcome o;
+            WorkshopEnvironment.lookup = name -> name.equals("GITHUB_STEP_SUMMARY") ? stepSummary.toString()
+                    : System.getenv(name);
+            try {
+                o = check("--port", String.valueOf(tlsPort), "--junit", junit.toString(), "--", "sh", "-c", run)
+                        .is("not_encrypted", 1);
+            } finally {
+                WorkshopEnvironment.lookup = System::getenv;
+            }
             JsonObject side = o.flows().stream()
                     .filter(f -> f.get("server").getAsString().endsWith(":" + plainPort)).findFirst().orElseThrow();
             assertEquals("readable", side.get("kind").getAsString());
@@ -276,6 +287,8 @@ class CheckMatrixTest {
             assertTrue(o.findings().contains("credentials: POST /telemetry  token=tok_… in the form"), o.findings());
             assertFalse(o.findings().contains("5e8a9f01"), "the token is masked: " + o.findings());
             junitReportsTheSideChannel(junit, plainPort);
+            stepSummaryReportsTheSideChannel(stepSummary, plainPort);
+            junitParserReadsTheSideChannel(junit, plainPort);
 
             // The same in text: the other port is named, and every line fits 80 columns. (Other loopback traffic on
             // this machine may show up too: all of loopback is watched.)
@@ -292,6 +305,47 @@ class CheckMatrixTest {
         } finally {
             telemetry.stop(0);
         }
+    }
+
+    /** Appended after what was there: the verdict as a heading, the side channel a failing row with its evidence. */
+    private static void stepSummaryReportsTheSideChannel(Path file, int plainPort) throws IOException {
+        String md = Files.readString(file);
+        assertTrue(md.startsWith("### earlier step\n"), md);
+        assertTrue(md.contains("### analyzer check: ❌ NOT ENCRYPTED"), md);
+        assertTrue(md.lines().anyMatch(l -> l.startsWith("| ❌ READABLE |") && l.contains("127.0.0.1:" + plainPort
+                + " (other port)")), md);
+        assertTrue(md.contains("token=tok_…"), md);
+        assertFalse(md.contains("5e8a9f01"), "the token is masked in the summary too: " + md);
+    }
+
+    /**
+     * The JUnit XML as junitparser (a JUnit XML library CI tools build on) reads it: the counts it computes from the
+     * test cases agree with ours, and the side channel's finding is a failure.
+     */
+    private static void junitParserReadsTheSideChannel(Path file, int plainPort) throws Exception {
+        CheckServers.require(PeerScripts.PYTHON, "-c", "import junitparser");
+        String script = String.join("\n",
+                "import sys",
+                "from junitparser import JUnitXml, Failure",
+                "xml = JUnitXml.fromfile(sys.argv[1])",
+                "for suite in xml:",
+                "    cases = list(suite)",
+                "    failed = [c for c in cases if any(isinstance(r, Failure) for r in c.result)]",
+                "    print('suite', suite.tests, suite.failures, len(cases), len(failed))",
+                "    for c in failed:",
+                "        print('failure', c.classname, '|', c.name, '|', c.result[0].message)");
+        Process p = new ProcessBuilder(PeerScripts.PYTHON, "-c", script, file.toString()).redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "junitparser finished");
+        assertEquals(0, p.exitValue(), out);
+        String[] suite = out.lines().filter(l -> l.startsWith("suite ")).findFirst().orElseThrow().split(" ");
+        assertEquals(suite[1], suite[3], "tests= is the number of test cases: " + out);
+        assertEquals(suite[2], suite[4], "failures= is the number of failed test cases: " + out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("failure check.finding |") && l.contains("token=tok_…")
+                && l.endsWith("| credentials readable on the wire")), out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("failure check.connection |")
+                && l.contains("127.0.0.1:" + plainPort + " (other port)")), out);
     }
 
     /** The JUnit XML a CI test reporter reads: consistent counts, the finding a failure with its evidence. */
