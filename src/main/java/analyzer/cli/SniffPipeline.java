@@ -60,7 +60,8 @@ final class SniffPipeline {
                 && options.format == OutputOptions.Format.text
                 ? listeners -> new PayloadHexDumper(wrap.apply(listeners), out, style) : wrap;
         this.sniffer = new Sniffer(linkType, EventSink.both(printer, extraSink),
-                new DissectorOptions(options.maxBody, DissectorOptions.defaults().maxRawPreview(), keys), dump);
+                new DissectorOptions(options.maxBody, DissectorOptions.defaults().maxRawPreview(), keys)
+                        .withControlFrames(layers), dump);
         if (layers && options.format == OutputOptions.Format.text) {
             this.handler = (frame, ts, data, caplen, origLen) -> {
                 printLayers(frame, linkType, data, caplen, origLen);

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 
 /** Counts a decoded body and keeps its first bytes for display; reused from message to message. */
-final class BodyPreview {
+public final class BodyPreview {
 
     private static final byte[] NOTHING = new byte[0];
 
@@ -13,16 +13,16 @@ final class BodyPreview {
     private int fill;
     private long length;
 
-    BodyPreview(int max) {
+    public BodyPreview(int max) {
         this.max = max;
     }
 
-    void reset() {
+    public void reset() {
         fill = 0;
         length = 0;
     }
 
-    void append(ByteBuf content) {
+    public void append(ByteBuf content) {
         int n = content.readableBytes();
         int take = count(n);
         if (take > 0) {
@@ -31,7 +31,7 @@ final class BodyPreview {
         }
     }
 
-    void append(byte[] content, int offset, int n) {
+    public void append(byte[] content, int offset, int n) {
         int take = count(n);
         if (take > 0) {
             System.arraycopy(content, offset, kept, fill, take);
@@ -49,7 +49,12 @@ final class BodyPreview {
         return take;
     }
 
-    HttpBody toBody(String contentEncoding, boolean chunked, boolean complete) {
+    /** Bytes counted so far. */
+    public long length() {
+        return length;
+    }
+
+    public HttpBody toBody(String contentEncoding, boolean chunked, boolean complete) {
         if (length == 0 && contentEncoding == null && !chunked && complete) {
             return HttpBody.EMPTY;
         }
@@ -62,7 +67,7 @@ final class BodyPreview {
      * Text means valid UTF-8 (ASCII included) without control characters other than tab, line feed, form feed and
      * carriage return. A multi-byte sequence cut by the display limit still counts as text.
      */
-    static boolean looksLikeText(byte[] b, boolean cut) {
+    public static boolean looksLikeText(byte[] b, boolean cut) {
         int len = b.length;
         int i = 0;
         while (i < len) {

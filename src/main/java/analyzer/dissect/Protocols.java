@@ -1,5 +1,7 @@
 package analyzer.dissect;
 
+import analyzer.dissect.http2.Http2Protocol;
+import analyzer.dissect.websocket.WebSocketProtocol;
 import analyzer.dissect.mail.MailProtocol;
 import analyzer.dissect.session.PostgresProtocol;
 import analyzer.dissect.session.RedisProtocol;
@@ -24,11 +26,15 @@ public final class Protocols {
     private static final Protocols STANDARD = new Builder()
             .heuristic(TlsProtocol.INSTANCE)
             .heuristic(Http1Protocol.INSTANCE)
+            .heuristic(Http2Protocol.INSTANCE)
             .heuristic(MailProtocol.INSTANCE)
             .heuristic(PostgresProtocol.INSTANCE)
             .heuristic(RedisProtocol.INSTANCE)
             .heuristic(TelnetProtocol.INSTANCE)
             .alpn("http/1.1", Http1Protocol.INSTANCE)
+            .alpn("h2", Http2Protocol.INSTANCE)
+            .upgrade("h2c", Http2Protocol.INSTANCE)
+            .upgrade("websocket", WebSocketProtocol.INSTANCE)
             .build();
 
     private final List<StreamProtocol> heuristics;
@@ -153,16 +159,6 @@ public final class Protocols {
         @Override
         public String name() {
             return "raw";
-        }
-
-        @Override
-        public int probeLength() {
-            return 1;
-        }
-
-        @Override
-        public Recognition recognise(byte[] data, int offset, int length) {
-            return Recognition.NO;
         }
 
         @Override

@@ -22,14 +22,22 @@ public interface StreamProtocol {
     /** A short lower-case name: "http1", "tls", "http2", "websocket". */
     String name();
 
-    /** The most bytes {@link #recognise} needs to decide; the detector holds back at most this many. */
-    int probeLength();
+    /**
+     * The most bytes {@link #recognise} needs to decide; the detector holds back at most this many. A protocol
+     * reached only by hand-off keeps the default.
+     */
+    default int probeLength() {
+        return 1;
+    }
 
     /**
      * Whether the stream starting with these bytes is of this protocol. Looks at content only, never at ports.
-     * Called with the first bytes of a stream, as many as have arrived (at least one).
+     * Called with the first bytes of a stream, as many as have arrived (at least one). A protocol reached only by
+     * hand-off (WebSocket after a 101, raw data) keeps the default: never.
      */
-    Recognition recognise(byte[] data, int offset, int length);
+    default Recognition recognise(byte[] data, int offset, int length) {
+        return Recognition.NO;
+    }
 
     /**
      * Where in these bytes a stream of this protocol could be picked up, for a capture that began mid-stream or

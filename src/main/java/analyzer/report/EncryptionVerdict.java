@@ -15,6 +15,8 @@ import analyzer.dissect.TlsDecryptionSeen;
 import analyzer.dissect.TlsHandshake;
 import analyzer.dissect.TlsNames;
 import analyzer.dissect.TlsRecordSeen;
+import analyzer.dissect.http2.Http2Stream;
+import analyzer.dissect.websocket.WebSocketMessageSeen;
 import analyzer.dissect.dns.DnsMessage;
 import analyzer.dissect.quic.QuicVersion;
 import analyzer.dissect.session.CredentialSeen;
@@ -155,8 +157,14 @@ public final class EncryptionVerdict implements EventSink {
         if (event instanceof HttpRequestSeen r) {
             s.http = true;
             s.requests.add(new Finding("request", r.method() + " " + target(r.uri()), r.frames()));
+            s.carried(r.http2());
         } else if (event instanceof HttpResponseSeen || event instanceof HttpMalformed) {
             s.http = true;
+            if (event instanceof HttpResponseSeen r) {
+                s.carried(r.http2());
+            }
+        } else if (event instanceof WebSocketMessageSeen) {
+            s.carried.add("WebSocket");
         } else if (event instanceof TlsRecordSeen t) {
             s.tls(t);
         } else if (event instanceof QuicPacketSeen q) {
@@ -318,6 +326,8 @@ public final class EncryptionVerdict implements EventSink {
         final Flow flow;
         final long[] bytes = new long[2];
         boolean http;
+        /** What the HTTP carried beyond HTTP/1: "HTTP/2", "gRPC", "WebSocket". */
+        final Set<String> carried = new LinkedHashSet<>();
         long readableRaw;
         long binaryRaw;
         Finding rawSample;
@@ -343,6 +353,15 @@ public final class EncryptionVerdict implements EventSink {
         int cipher = -1;
         byte[] leafCertificate;
         final List<String> warnings = new ArrayList<>();
+
+        void carried(Http2Stream h2) {
+            if (h2 != null) {
+                carried.add("HTTP/2");
+                if (h2.grpc() != null) {
+                    carried.add("gRPC");
+                }
+            }
+        }
 
         FlowState(Flow flow) {
             this.flow = flow;
@@ -434,7 +453,8 @@ public final class EncryptionVerdict implements EventSink {
             switch (kind) {
                 case READABLE -> {
                     summary = session.seen() ? session.readableSummary()
-                            : http ? "plaintext HTTP" : readableContent ? "readable content"
+                            : http ? "plaintext HTTP" + (carried.isEmpty() ? "" : " (" + String.join(", ", carried) + ")")
+                            : readableContent ? "readable content"
                             : readableRaw > 0 ? "readable text, neither HTTP nor TLS"
                             : tlsRecords > 0 ? "TLS, yet the secret appears in clear" : "a secret in clear";
                     if (!requests.isEmpty()) {

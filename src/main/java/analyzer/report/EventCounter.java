@@ -6,11 +6,13 @@ import analyzer.dissect.EventSink;
 import analyzer.dissect.HttpMalformed;
 import analyzer.dissect.HttpRequestSeen;
 import analyzer.dissect.HttpResponseSeen;
+import analyzer.dissect.session.ProtocolMalformed;
 import analyzer.dissect.quic.QuicPacketSeen;
 import analyzer.dissect.RawDataSeen;
 import analyzer.dissect.StreamGap;
 import analyzer.dissect.TlsDecryptionSeen;
 import analyzer.dissect.TlsRecordSeen;
+import analyzer.dissect.websocket.WebSocketMessageSeen;
 
 /** Counts events for the end-of-run summary, then passes them on. */
 public final class EventCounter implements EventSink {
@@ -25,6 +27,8 @@ public final class EventCounter implements EventSink {
     private long dnsMessages;
     private long quicPackets;
     private long tlsDecrypted;
+    private long webSocketMessages;
+    private long malformed;
 
     public EventCounter(EventSink next) {
         this.next = next;
@@ -50,6 +54,10 @@ public final class EventCounter implements EventSink {
             quicPackets++;
         } else if (event instanceof TlsDecryptionSeen d && d.outcome() == TlsDecryptionSeen.Outcome.DECRYPTED) {
             tlsDecrypted++;
+        } else if (event instanceof WebSocketMessageSeen) {
+            webSocketMessages++;
+        } else if (event instanceof ProtocolMalformed) {
+            malformed++;
         }
         next.accept(event);
     }
@@ -57,6 +65,15 @@ public final class EventCounter implements EventSink {
     @Override
     public void flush() {
         next.flush();
+    }
+
+    public long webSocketMessages() {
+        return webSocketMessages;
+    }
+
+    /** Malformed input of protocols other than HTTP (WebSocket, …). */
+    public long malformed() {
+        return malformed;
     }
 
     public long httpRequests() {

@@ -21,6 +21,10 @@ import analyzer.dissect.TlsHandshake;
 import analyzer.dissect.TlsNames;
 import analyzer.dissect.TlsRecordSeen;
 import analyzer.dissect.dns.DnsMessage;
+import analyzer.dissect.http2.GrpcMessages;
+import analyzer.dissect.http2.Http2FrameSeen;
+import analyzer.dissect.http2.Http2Stream;
+import analyzer.dissect.websocket.WebSocketMessageSeen;
 import analyzer.flow.Direction;
 import analyzer.flow.Endpoint;
 import analyzer.flow.Flow;
@@ -130,7 +134,41 @@ public final class JsonPrinter implements EventSink {
     private static final byte[] NOT_BEFORE = JsonWriter.fieldName("x509.not_before_ms");
     private static final byte[] NOT_AFTER = JsonWriter.fieldName("x509.not_after_ms");
 
+    private static final byte[] HTTP2_STREAMID = JsonWriter.fieldName("http2.streamid");
+    private static final byte[] HTTP2_TRAILERS = JsonWriter.fieldName("http2.trailers");
+    private static final byte[] HTTP2_TYPE = JsonWriter.fieldName("http2.type");
+    private static final byte[] HTTP2_FLAGS = JsonWriter.fieldName("http2.flags");
+    private static final byte[] HTTP2_LENGTH = JsonWriter.fieldName("http2.length");
+    private static final byte[] GRPC_SERVICE = JsonWriter.fieldName("grpc.service");
+    private static final byte[] GRPC_METHOD = JsonWriter.fieldName("grpc.method");
+    private static final byte[] GRPC_STATUS = JsonWriter.fieldName("grpc.status");
+    private static final byte[] GRPC_STATUS_NAME = JsonWriter.fieldName("grpc.status_name");
+    private static final byte[] GRPC_STATUS_MESSAGE = JsonWriter.fieldName("grpc.status_message");
+    private static final byte[] GRPC_MESSAGE_COUNT = JsonWriter.fieldName("grpc.message_count");
+    private static final byte[] GRPC_MESSAGES = JsonWriter.fieldName("grpc.messages");
+    private static final byte[] GRPC_COMPRESSED = JsonWriter.fieldName("grpc.compressed_flag");
+    private static final byte[] GRPC_LENGTH = JsonWriter.fieldName("grpc.message_length");
+    private static final byte[] GRPC_DATA = JsonWriter.fieldName("grpc.message_data");
+    private static final byte[] GRPC_STRINGS = JsonWriter.fieldName("grpc.message_strings");
+    private static final byte[] GRPC_INCOMPLETE = JsonWriter.fieldName("grpc.message_incomplete");
+
+    private static final byte[] WS_OPCODE = JsonWriter.fieldName("websocket.opcode");
+    private static final byte[] WS_FRAGMENTS = JsonWriter.fieldName("websocket.fragments");
+    private static final byte[] WS_MASK = JsonWriter.fieldName("websocket.mask");
+    private static final byte[] WS_COMPRESSED = JsonWriter.fieldName("websocket.compressed");
+    private static final byte[] WS_PAYLOAD_LENGTH = JsonWriter.fieldName("websocket.payload_length");
+    private static final byte[] WS_LENGTH = JsonWriter.fieldName("websocket.length");
+    private static final byte[] WS_TEXT = JsonWriter.fieldName("websocket.payload.text");
+    private static final byte[] WS_BINARY = JsonWriter.fieldName("websocket.payload.binary");
+    private static final byte[] WS_TRUNCATED = JsonWriter.fieldName("websocket.payload.truncated");
+    private static final byte[] WS_CLOSE_CODE = JsonWriter.fieldName("websocket.payload.close.status_code");
+    private static final byte[] WS_CLOSE_REASON = JsonWriter.fieldName("websocket.payload.close.reason");
+    private static final byte[] WS_INCOMPLETE = JsonWriter.fieldName("websocket.incomplete");
+
+    private static final byte[] WEBSOCKET_MESSAGE = quoted("websocket.message");
+
     private static final byte[] HTTP_REQUEST = quoted("http.request");
+    private static final byte[] HTTP2_FRAME = quoted("http2.frame");
     private static final byte[] HTTP_RESPONSE = quoted("http.response");
     private static final byte[] TLS_RECORD = quoted("tls.record");
     private static final byte[] HTTP_MALFORMED = quoted("http.malformed");
@@ -183,6 +221,7 @@ public final class JsonPrinter implements EventSink {
             repeated(REQUEST_URI, r.uri());
             repeated(REQUEST_VERSION, r.version());
             headersAndBody(r.headers(), r.body());
+            http2(r.http2());
             leaks(Leaks.of(r, showSecrets));
         } else if (event instanceof HttpResponseSeen r) {
             common(HTTP_RESPONSE, r);
@@ -197,6 +236,7 @@ public final class JsonPrinter implements EventSink {
                 json.field(TIME_US, r.timestampMicros() - r.requestTimestampMicros());
             }
             headersAndBody(r.headers(), r.body());
+            http2(r.http2());
             leaks(Leaks.of(r, showSecrets));
         } else if (event instanceof HttpMalformed m) {
             common(HTTP_MALFORMED, m);
@@ -237,6 +277,15 @@ public final class JsonPrinter implements EventSink {
             common(SESSION_MALFORMED, m);
             json.field(SESSION_PROTOCOL, m.protocol());
             json.field(SESSION_MALFORMED_REASON, m.reason());
+        } else if (event instanceof WebSocketMessageSeen w) {
+            webSocket(w);
+        } else if (event instanceof Http2FrameSeen f) {
+            common(HTTP2_FRAME, f);
+            json.field(HTTP2_TYPE, f.type()).field(HTTP2_STREAMID, f.streamId()).field(HTTP2_FLAGS, f.flags())
+                    .field(HTTP2_LENGTH, f.length());
+            for (Http2FrameSeen.Field field : f.fields()) {
+                json.field(JsonWriter.fieldName(field.name()), field.value());
+            }
         }
         json.end();
         json.newline();
@@ -336,6 +385,67 @@ public final class JsonPrinter implements EventSink {
         if (!body.complete()) {
             json.field(BODY_INCOMPLETE, true);
         }
+    }
+
+    private void webSocket(WebSocketMessageSeen w) {
+        common(WEBSOCKET_MESSAGE, w);
+        json.field(WS_OPCODE, w.type()).field(WS_FRAGMENTS, w.fragments()).field(WS_MASK, w.masked())
+                .field(WS_COMPRESSED, w.compressed()).field(WS_PAYLOAD_LENGTH, w.wireLength())
+                .field(WS_LENGTH, w.length());
+        if (w.closeCode() >= 0) {
+            json.field(WS_CLOSE_CODE, w.closeCode());
+            json.field(WS_CLOSE_REASON, w.closeReason());
+        } else if (w.preview().length > 0) {
+            if (w.text()) {
+                json.key(WS_TEXT).utf8String(w.preview());
+            } else {
+                json.field(WS_BINARY, HexDump.hex(w.preview(), 0, w.preview().length));
+            }
+            json.field(WS_TRUNCATED, w.truncated());
+        }
+        if (!w.complete()) {
+            json.field(WS_INCOMPLETE, true);
+        }
+    }
+
+    /** What HTTP/2 adds: the stream, trailers, and for gRPC the call, its messages and status. */
+    private void http2(Http2Stream h2) {
+        if (h2 == null) {
+            return;
+        }
+        json.field(HTTP2_STREAMID, h2.streamId());
+        if (!h2.trailers().isEmpty()) {
+            json.beginArray(HTTP2_TRAILERS);
+            for (HttpHeader h : h2.trailers()) {
+                header(h);
+            }
+            json.endArray();
+        }
+        GrpcMessages g = h2.grpc();
+        if (g == null) {
+            return;
+        }
+        json.field(GRPC_SERVICE, g.service()).field(GRPC_METHOD, g.method());
+        if (g.status() >= 0) {
+            json.field(GRPC_STATUS, g.status()).field(GRPC_STATUS_NAME, GrpcMessages.statusName(g.status()));
+        }
+        if (g.statusMessage() != null) {
+            json.field(GRPC_STATUS_MESSAGE, g.statusMessage());
+        }
+        json.field(GRPC_MESSAGE_COUNT, g.count());
+        json.beginArray(GRPC_MESSAGES);
+        for (GrpcMessages.Message m : g.messages()) {
+            json.beginObjectElement().field(GRPC_COMPRESSED, m.compressed()).field(GRPC_LENGTH, m.length())
+                    .field(GRPC_DATA, HexDump.hex(m.preview(), 0, m.preview().length));
+            json.beginArray(GRPC_STRINGS);
+            PrintableStrings.of(m.preview()).forEach(json::value);
+            json.endArray();
+            if (!m.complete()) {
+                json.field(GRPC_INCOMPLETE, true);
+            }
+            json.end();
+        }
+        json.endArray();
     }
 
     /** A JSON string constant, quoted and encoded once. */

@@ -24,6 +24,10 @@ import analyzer.dissect.session.CredentialSeen;
 import analyzer.dissect.session.ProtocolMalformed;
 import analyzer.dissect.session.ProtocolTextSeen;
 import analyzer.dissect.session.StartTlsSeen;
+import analyzer.dissect.http2.GrpcMessages;
+import analyzer.dissect.http2.Http2FrameSeen;
+import analyzer.dissect.http2.Http2Stream;
+import analyzer.dissect.websocket.WebSocketMessageSeen;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -106,6 +110,10 @@ public final class TextPrinter implements EventSink {
             startTls(s);
         } else if (event instanceof ProtocolMalformed m) {
             header(m, style.red(m.protocol() + " malformed") + "  " + m.reason());
+        } else if (event instanceof Http2FrameSeen f) {
+            http2Frame(f);
+        } else if (event instanceof WebSocketMessageSeen w) {
+            webSocket(w);
         }
         write();
     }
@@ -120,9 +128,17 @@ public final class TextPrinter implements EventSink {
     }
 
     private void request(HttpRequestSeen r) {
-        header(r, style.bold("HTTP request") + decryptedMark(r));
+        Http2Stream h2 = r.http2();
+        if (h2 == null) {
+            header(r, style.bold("HTTP request") + decryptedMark(r));
+        } else {
+            int start = headerStart(r);
+            sb.append(style.bold(h2.grpc() != null ? "gRPC request  " + call(h2.grpc()) : "HTTP/2 request"));
+            sb.append("  stream ").append(h2.streamId()).append(decryptedMark(r));
+            headerEnd(r, start);
+        }
         startLine(r.method(), r.uri(), r.version());
-        headersAndBody(r.headers(), r.body());
+        headersAndBody(r.headers(), r.body(), h2);
         leaks(Leaks.of(r, showSecrets), r.flow().insideTls());
         readableBy(r);
     }
@@ -139,23 +155,32 @@ public final class TextPrinter implements EventSink {
 
     private void response(HttpResponseSeen r) {
         int start = headerStart(r);
-        if (style.enabled()) {
-            sb.append(style.bold("HTTP response  " + r.code() + " " + r.phrase()));
+        Http2Stream h2 = r.http2();
+        if (h2 != null && h2.grpc() != null) {
+            GrpcMessages g = h2.grpc();
+            String status = g.status() >= 0 ? GrpcMessages.statusName(g.status()) : "no status";
+            sb.append(g.status() > 0 ? style.red("gRPC response  " + status) : style.bold("gRPC response  " + status));
+            sb.append("  ").append(call(g));
+        } else if (style.enabled()) {
+            sb.append(style.bold((h2 != null ? "HTTP/2 response  " : "HTTP response  ") + r.code() + " " + r.phrase()));
         } else {
-            sb.append("HTTP response  ").append(r.code()).append(' ').append(r.phrase());
+            sb.append(h2 != null ? "HTTP/2 response  " : "HTTP response  ").append(r.code()).append(' ').append(r.phrase());
         }
         if (r.requestTimestampMicros() >= 0 && r.timestampMicros() >= r.requestTimestampMicros()) {
             sb.append("  (");
             millis(r.timestampMicros() - r.requestTimestampMicros());
             sb.append(')');
         }
-        if (r.requestMethod() != null) {
+        if (r.requestMethod() != null && (h2 == null || h2.grpc() == null)) {
             sb.append("  to ").append(r.requestMethod()).append(' ').append(r.requestUri());
+        }
+        if (h2 != null) {
+            sb.append("  stream ").append(h2.streamId());
         }
         sb.append(decryptedMark(r));
         headerEnd(r, start);
         startLine(r.version(), Integer.toString(r.code()), r.phrase());
-        headersAndBody(r.headers(), r.body());
+        headersAndBody(r.headers(), r.body(), h2);
         leaks(Leaks.of(r, showSecrets), r.flow().insideTls());
         readableBy(r);
     }
@@ -179,6 +204,134 @@ public final class TextPrinter implements EventSink {
                     + leak.detail())).append('\n');
             fitLine(line, INDENT.length() + 2);
         }
+    }
+
+    private void headersAndBody(List<HttpHeader> headers, HttpBody body, Http2Stream h2) {
+        if (h2 == null) {
+            headersAndBody(headers, body);
+            return;
+        }
+        if (h2.grpc() == null) {
+            headersAndBody(headers, body);
+        } else {
+            headersAndBody(headers, HttpBody.EMPTY);
+            grpcMessages(h2.grpc(), body);
+        }
+        if (!h2.trailers().isEmpty()) {
+            sb.append(INDENT).append("trailers\n");
+            headersAndBody(h2.trailers(), HttpBody.EMPTY);
+        }
+        if (h2.grpc() != null && h2.grpc().statusMessage() != null && h2.grpc().status() > 0) {
+            sb.append(INDENT).append(style.red("gRPC status " + h2.grpc().status() + " "
+                    + GrpcMessages.statusName(h2.grpc().status()) + ": " + h2.grpc().statusMessage())).append('\n');
+        }
+    }
+
+    /** "helloworld.Greeter/SayHello" */
+    private static String call(GrpcMessages g) {
+        return g.service() != null ? g.service() + "/" + g.method() : "(no :path)";
+    }
+
+    /** Each length-prefixed message: size, compressed flag, its first bytes in hex and what reads as text. */
+    private void grpcMessages(GrpcMessages g, HttpBody body) {
+        for (int i = 0; i < g.messages().size(); i++) {
+            GrpcMessages.Message m = g.messages().get(i);
+            sb.append(INDENT).append("gRPC message ").append(i + 1).append("  ").append(grouped(m.length()))
+                    .append(m.length() == 1 ? " byte" : " bytes");
+            if (m.compressed()) {
+                sb.append(", compressed");
+            }
+            if (!m.complete()) {
+                sb.append(", incomplete: the stream ended first");
+            }
+            sb.append('\n');
+            byte[] p = m.preview();
+            HexDump.append(sb, INDENT + "│ ", p, 0, Math.min(p.length, GRPC_HEX));
+            List<String> strings = PrintableStrings.of(p);
+            if (!strings.isEmpty()) {
+                int line = sb.length();
+                sb.append(INDENT).append("│ strings ");
+                for (int k = 0; k < strings.size(); k++) {
+                    sb.append(k > 0 ? ", \"" : "\"").append(strings.get(k)).append('"');
+                }
+                sb.append('\n');
+                fitLine(line, BODY_BAR);
+            }
+        }
+        if (g.count() > g.messages().size()) {
+            sb.append(INDENT).append(style.dim("… " + (g.count() - g.messages().size()) + " more gRPC messages"))
+                    .append('\n');
+        }
+        if (!body.complete()) {
+            sb.append(INDENT).append("body incomplete: the stream ended first\n");
+        }
+    }
+
+    /** Bytes of each gRPC message shown in hex; its strings come from the whole preview. */
+    private static final int GRPC_HEX = 64;
+
+    /** "WebSocket text  34 bytes, masked, deflated from 28, 3 fragments", then the payload. */
+    private void webSocket(WebSocketMessageSeen w) {
+        StringBuilder line = new StringBuilder("WebSocket ").append(w.type());
+        if (w.closeCode() >= 0) {
+            line.append("  ").append(w.closeCode());
+            if (w.closeReason() != null && !w.closeReason().isEmpty()) {
+                line.append(" \"").append(w.closeReason()).append('"');
+            }
+        } else {
+            line.append("  ").append(grouped(w.length())).append(w.length() == 1 ? " byte" : " bytes");
+        }
+        if (w.masked()) {
+            line.append(", masked");
+        }
+        if (w.compressed()) {
+            line.append(", deflated from ").append(grouped(w.wireLength()));
+        }
+        if (w.fragments() > 1) {
+            line.append(", ").append(w.fragments()).append(" fragments");
+        }
+        if (!w.complete()) {
+            line.append(", incomplete: the stream ended first");
+        }
+        header(w, (w.type().equals("text") || w.type().equals("binary") ? style.bold(line.toString())
+                : line.toString()) + decryptedMark(w));
+        if (w.closeCode() < 0 && w.preview().length > 0) {
+            payloadLines(w.preview(), w.text());
+            if (w.truncated()) {
+                sb.append(INDENT).append(style.dim("… " + grouped(w.length() - w.preview().length)
+                        + " more bytes not shown (--max-body to show more)")).append('\n');
+            }
+        }
+        if ((w.type().equals("text") || w.type().equals("binary")) && w.flow().insideTls()) {
+            sb.append(INDENT).append(style.green("🔓 " + decryptedWith(w.flow().id()) + ": encrypted on the wire"))
+                    .append('\n');
+        } else if (w.type().equals("text") || w.type().equals("binary")) {
+            sb.append(INDENT).append(style.yellow("⚠ readable by anyone on the path")).append('\n');
+        }
+        if (w.closeCode() < 0 && w.preview().length > 0) {
+            sb.append('\n');
+        }
+    }
+
+    /** One line per control frame (--layers): "HTTP/2 SETTINGS  max_concurrent_streams 100". */
+    private void http2Frame(Http2FrameSeen f) {
+        StringBuilder line = new StringBuilder("HTTP/2 ").append(f.type());
+        if ((f.flags() & Http2FrameSeen.ACK) != 0 && ("SETTINGS".equals(f.type()) || "PING".equals(f.type()))) {
+            line.append(" ACK");
+        }
+        if (f.streamId() != 0) {
+            line.append("  stream ").append(f.streamId());
+        }
+        String sep = "  ";
+        for (Http2FrameSeen.Field field : f.fields()) {
+            String name = field.name();
+            int dot = name.lastIndexOf('.');
+            line.append(sep).append(name.startsWith("http2.") ? name.substring(dot + 1) : name).append(' ')
+                    .append(field.value());
+            sep = ", ";
+        }
+        header(f, ("RST_STREAM".equals(f.type()) || "GOAWAY".equals(f.type()) ? style.yellow(line.toString())
+                : style.dim(line.toString())) + decryptedMark(f));
     }
 
     private void headersAndBody(List<HttpHeader> headers, HttpBody body) {
@@ -219,7 +372,19 @@ public final class TextPrinter implements EventSink {
         }
         sb.append(")\n");
         byte[] shown = body.shown();
-        if (body.text()) {
+        payloadLines(shown, body.text());
+        if (hexBodies && body.text()) {
+            HexDump.append(sb, INDENT + "  ", shown, 0, shown.length);
+        }
+        if (body.truncated()) {
+            sb.append(INDENT).append(style.dim("… " + grouped(body.length() - shown.length)
+                    + " more bytes not shown (--max-body to show more)")).append('\n');
+        }
+    }
+
+    /** A payload as "│ "-prefixed lines of text, or as a hex dump. */
+    private void payloadLines(byte[] shown, boolean asText) {
+        if (asText) {
             String text = new String(shown, StandardCharsets.UTF_8);
             if (text.endsWith("\n")) {
                 text = text.substring(0, text.length() - (text.endsWith("\r\n") ? 2 : 1));
@@ -239,13 +404,6 @@ public final class TextPrinter implements EventSink {
             }
         } else {
             HexDump.append(sb, BODY_BAR, shown, 0, shown.length);
-        }
-        if (hexBodies && body.text()) {
-            HexDump.append(sb, INDENT + "  ", shown, 0, shown.length);
-        }
-        if (body.truncated()) {
-            sb.append(INDENT).append(style.dim("… " + grouped(body.length() - shown.length)
-                    + " more bytes not shown (--max-body to show more)")).append('\n');
         }
     }
 

@@ -89,12 +89,14 @@ public final class Sniffer implements PacketHandler {
         SummaryLine line = new SummaryLine().count(wire.packets(), "packet").count(wire.connections(), "flow")
                 .count(counter.httpRequests(), "HTTP request").and(counter.httpResponses(), "response")
                 .count(counter.tlsRecords(), "TLS record")
+                .countIfAny(counter.webSocketMessages(), "WebSocket message")
                 .countIfAny(counter.dnsMessages(), "DNS message")
                 .countIfAny(counter.quicPackets(), "QUIC packet");
         if (counter.tlsDecrypted() > 0) {
             line.part(SummaryLine.plural(counter.tlsDecrypted(), "TLS connection") + " decrypted");
         }
         return line.countIfAny(counter.httpMalformed(), "malformed HTTP message")
+                .countIfAny(counter.malformed(), "malformed frame")
                 .countIfAny(counter.gaps(), "gap").toString();
     }
 }

@@ -113,6 +113,16 @@ public class EightyColumnsTest {
     }
 
     @Test
+    void readingHttp2GrpcAndWebSocket() throws IOException {
+        for (String name : new String[]{"h2c-upgrade", "grpc", "websocket"}) {
+            CommandRun run = at80("read", "src/test/resources/captures/" + name + ".pcap", "--color", "always",
+                    "--layers");
+            assertEquals(0, run.code(), run.err());
+            assertFits("read " + name + " --layers", run);
+        }
+    }
+
+    @Test
     void pkiClientAndProxyInFullAndBrief() throws Exception {
         Path ca = dir.resolve("ca");
         Path server = dir.resolve("server");

@@ -12,68 +12,68 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** Feeds one connection's bytes through a Dissector, one frame per delivery, and collects the events. */
-final class Conversation {
+public final class Conversation {
 
     static final long START_MICROS = 1_700_000_000_000_000L;
 
-    final Flow flow;
-    final List<Event> events = new ArrayList<>();
+    public final Flow flow;
+    public final List<Event> events = new ArrayList<>();
     private final ConnectionListener listener;
     private long frame;
     private long time = START_MICROS;
 
-    Conversation() {
+    public Conversation() {
         this(DissectorOptions.defaults(), 5683);
     }
 
-    Conversation(DissectorOptions options) {
+    public Conversation(DissectorOptions options) {
         this(options, 5683);
     }
 
-    Conversation(DissectorOptions options, int serverPort) {
+    public Conversation(DissectorOptions options, int serverPort) {
         this(options, serverPort, Protocols.standard());
     }
 
-    Conversation(Protocols protocols) {
+    public Conversation(Protocols protocols) {
         this(DissectorOptions.defaults(), 5683, protocols);
     }
 
-    Conversation(DissectorOptions options, int serverPort, Protocols protocols) {
+    public Conversation(DissectorOptions options, int serverPort, Protocols protocols) {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         flow = new Flow(1, new Endpoint(loopback, 42184), new Endpoint(loopback, serverPort));
         listener = new Dissector(events::add, options, protocols).open(flow, 1, time);
     }
 
     /** The connection as its dissectors see it (its shared state). */
-    ConnectionContext connection() {
+    public ConnectionContext connection() {
         return (ConnectionContext) listener;
     }
 
-    Conversation client(String text) {
+    public Conversation client(String text) {
         return client(ascii(text));
     }
 
-    Conversation server(String text) {
+    public Conversation server(String text) {
         return server(ascii(text));
     }
 
-    Conversation client(byte[] bytes) {
+    public Conversation client(byte[] bytes) {
         return send(Direction.CLIENT_TO_SERVER, bytes);
     }
 
-    Conversation server(byte[] bytes) {
+    public Conversation server(byte[] bytes) {
         return send(Direction.SERVER_TO_CLIENT, bytes);
     }
 
     /** Delivers the bytes in pieces of the given size, each its own frame. */
-    Conversation inPieces(Direction direction, byte[] bytes, int pieceSize) {
+    public Conversation inPieces(Direction direction, byte[] bytes, int pieceSize) {
         for (int i = 0; i < bytes.length; i += pieceSize) {
             send(direction, Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + pieceSize)));
         }
         return this;
     }
 
-    Conversation send(Direction direction, byte[] bytes) {
+    public Conversation send(Direction direction, byte[] bytes) {
         // Pad the array so the dissector must honour offset and length.
         byte[] padded = new byte[bytes.length + 6];
         Arrays.fill(padded, (byte) '#');
@@ -83,30 +83,30 @@ final class Conversation {
         return this;
     }
 
-    Conversation gap(Direction direction, long missing) {
+    public Conversation gap(Direction direction, long missing) {
         listener.onGap(direction, missing, ++frame, time += 10);
         return this;
     }
 
-    Conversation close() {
+    public Conversation close() {
         listener.onClose(ConnectionListener.CloseReason.FIN, ++frame, time += 10);
         return this;
     }
 
-    long frameCount() {
+    public long frameCount() {
         return frame;
     }
 
     /** Time stamp given to the n-th delivery (1-based frame number). */
-    static long timeOfFrame(long n) {
+    public static long timeOfFrame(long n) {
         return START_MICROS + 10 * n;
     }
 
-    <T extends Event> List<T> all(Class<T> type) {
+    public <T extends Event> List<T> all(Class<T> type) {
         return events.stream().filter(type::isInstance).map(type::cast).collect(Collectors.toList());
     }
 
-    <T extends Event> T only(Class<T> type) {
+    public <T extends Event> T only(Class<T> type) {
         List<T> found = all(type);
         if (found.size() != 1) {
             throw new AssertionError("expected one " + type.getSimpleName() + " but got " + describeAll());
@@ -114,12 +114,12 @@ final class Conversation {
         return found.get(0);
     }
 
-    String describeAll() {
+    public String describeAll() {
         return events.stream().map(Conversation::describe).collect(Collectors.joining("\n"));
     }
 
     /** The content of an event without where it came from (frames, time), to compare differently split feeds. */
-    static String describe(Event e) {
+    public static String describe(Event e) {
         if (e instanceof HttpRequestSeen r) {
             return "request " + r.direction() + " " + r.method() + " " + r.uri() + " " + r.version() + " "
                     + r.headers() + " " + body(r.body());
@@ -149,11 +149,11 @@ final class Conversation {
                 + ", enc=" + b.contentEncoding() + ", chunked=" + b.chunked() + ", complete=" + b.complete() + ")";
     }
 
-    static byte[] ascii(String text) {
+    public static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         int n = 0;
         for (byte[] p : parts) {
             n += p.length;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analyzer.StandardErrorCapture;
+import analyzer.dissect.websocket.WebSocketMessageSeen;
 import analyzer.flow.Direction;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -383,7 +384,7 @@ class HttpDissectionTest {
     }
 
     @Test
-    void afterSwitchingProtocolsBothDirectionsAreDetectedAgain() {
+    void afterSwitchingProtocolsBothDirectionsGoToTheUpgradedProtocol() {
         Conversation c = new Conversation()
                 .client("GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
                 .server(concat(ascii("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
@@ -392,11 +393,13 @@ class HttpDissectionTest {
         HttpResponseSeen switched = c.only(HttpResponseSeen.class);
         assertEquals(101, switched.code());
         assertEquals("/chat", switched.requestUri());
-        List<RawDataSeen> raw = c.all(RawDataSeen.class);
-        assertEquals(2, raw.size(), c.describeAll());
-        assertEquals(Direction.SERVER_TO_CLIENT, raw.get(0).direction());
-        assertEquals(7, raw.get(0).length());
-        assertEquals(Direction.CLIENT_TO_SERVER, raw.get(1).direction());
+        List<WebSocketMessageSeen> frames = c.all(WebSocketMessageSeen.class);
+        assertEquals(2, frames.size(), c.describeAll());
+        assertEquals(Direction.SERVER_TO_CLIENT, frames.get(0).direction());
+        assertEquals("hello", new String(frames.get(0).preview(), java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(Direction.CLIENT_TO_SERVER, frames.get(1).direction());
+        assertEquals("hi", new String(frames.get(1).preview(), java.nio.charset.StandardCharsets.US_ASCII));
+        assertTrue(c.all(RawDataSeen.class).isEmpty(), c.describeAll());
         assertTrue(c.all(HttpMalformed.class).isEmpty(), c.describeAll());
     }
 

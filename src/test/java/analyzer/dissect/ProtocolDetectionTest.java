@@ -78,10 +78,13 @@ class ProtocolDetectionTest {
     }
 
     @Test
-    void http2PrefaceIsNotHttp1() {
-        Conversation c = new Conversation().client("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
-        assertEquals(1, c.all(RawDataSeen.class).size());
-        assertTrue(c.all(HttpRequestSeen.class).isEmpty());
+    void http2PrefaceIsHttp2NotHttp1() {
+        Conversation c = new Conversation().client("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").close();
+        assertTrue(c.events.isEmpty(), "a preface alone says nothing yet: " + c.describeAll());
+        Conversation h1 = new Conversation().client("PRI").client("NT /x HTTP/1.1\r\n\r\n").close();
+        assertEquals(3 + 18, h1.all(RawDataSeen.class).stream().mapToLong(RawDataSeen::length).sum(),
+                "neither HTTP/1 nor the HTTP/2 preface: " + h1.describeAll());
+        assertTrue(h1.all(HttpRequestSeen.class).isEmpty());
     }
 
     @Test

@@ -1,0 +1,78 @@
+package analyzer.dissect;
+
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * Inflates a deflate stream as its pieces arrive, into a {@link BodyPreview} (which keeps only the first bytes and
+ * counts the rest), and stops past a bound on the bytes it produces: a deflate bomb costs at most that much work,
+ * never memory. Serves bodies under a content coding and WebSocket's permessage-deflate.
+ */
+public final class BoundedInflater {
+
+    private final Inflater inflater;
+    private final long max;
+    private final byte[] out = new byte[8192];
+    private long produced;
+    private String failure;
+
+    /**
+     * @param raw a raw deflate stream (RFC 1951), else zlib-wrapped (RFC 1950)
+     * @param max bytes to produce at most, counted from the last {@link #restartCount()}
+     */
+    public BoundedInflater(boolean raw, long max) {
+        this.inflater = new Inflater(raw);
+        this.max = max;
+    }
+
+    /** Inflates these compressed bytes; returns false once it has stopped ({@link #failure()} says why). */
+    public boolean inflate(byte[] in, int offset, int length, BodyPreview into) {
+        if (failure != null) {
+            return false;
+        }
+        inflater.setInput(in, offset, length);
+        try {
+            while (true) {
+                int n = inflater.inflate(out);
+                if (n > 0) {
+                    produced += n;
+                    into.append(out, 0, n);
+                    if (produced > max) {
+                        failure = "inflated past " + (max >> 20) + " MiB: not inflated further";
+                        return false;
+                    }
+                } else if (inflater.needsInput() || inflater.finished() || inflater.needsDictionary()) {
+                    return true;
+                }
+            }
+        } catch (DataFormatException e) {
+            failure = "could not be inflated: " + e.getMessage();
+            return false;
+        }
+    }
+
+    /** Bytes produced since the last restart of the count. */
+    public long produced() {
+        return produced;
+    }
+
+    /** Counts the next message from zero, keeping the compression context (WebSocket context takeover). */
+    public void restartCount() {
+        produced = 0;
+    }
+
+    /** Why it stopped, or null. */
+    public String failure() {
+        return failure;
+    }
+
+    /** Whether the stream ended (its final block was read). */
+    public boolean finished() {
+        return inflater.finished();
+    }
+
+    /** Releases the native memory; call once done. */
+    public void end() {
+        inflater.end();
+    }
+}
