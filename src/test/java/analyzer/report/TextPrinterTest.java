@@ -9,6 +9,7 @@ import analyzer.dissect.HttpBody;
 import analyzer.dissect.HttpMalformed;
 import analyzer.dissect.HttpResponseSeen;
 import analyzer.dissect.RawDataSeen;
+import analyzer.dissect.websocket.WebSocketMessageSeen;
 import analyzer.flow.Direction;
 import analyzer.flow.Flow;
 import java.io.StringWriter;
@@ -44,6 +45,24 @@ class TextPrinterTest {
         assertTrue(text.contains("frames 6, 8\n"), text);
         assertTrue(text.contains("    body (11 bytes, text)\n    │ fluffy tail\n"), text);
         assertTrue(text.contains("⚠ readable by anyone on the path"), text);
+    }
+
+    @Test
+    void aWebSocketMessageReadFromDecryptedTlsSaysSoAndIsNotReadableOnThePath() {
+        byte[] said = "the wss secret".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        WebSocketMessageSeen clear = new WebSocketMessageSeen(SampleEvents.flow(2), Direction.CLIENT_TO_SERVER, 0,
+                Frames.of(9), "text", 1, true, false, said.length, said.length, said, true, -1, null, true);
+        WebSocketMessageSeen decrypted = new WebSocketMessageSeen(SampleEvents.flow(2).decryptedView(),
+                Direction.CLIENT_TO_SERVER, 0, Frames.of(9), "text", 1, true, false, said.length, said.length, said,
+                true, -1, null, true);
+        String wire = print(Style.PLAIN, clear);
+        assertTrue(wire.contains("WebSocket text  14 bytes, masked "), wire);
+        assertTrue(wire.contains("⚠ readable by anyone on the path"), wire);
+        String inside = print(Style.PLAIN, decrypted);
+        assertTrue(inside.contains("WebSocket text  14 bytes, masked  decrypted "), inside);
+        assertTrue(inside.contains("│ the wss secret"), inside);
+        assertTrue(inside.contains("decrypted: encrypted on the wire"), inside);
+        assertFalse(inside.contains("readable by anyone"), inside);
     }
 
     @Test
