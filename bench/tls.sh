@@ -69,17 +69,8 @@ keys="$work/keys.log"
 proxy_pid=$!
 for _ in $(seq 200); do grep -q "Ctrl-C" "$work/proxy.err" 2>/dev/null && break; sleep 0.1; done
 
-seconds_of() { # wall seconds of a command, output discarded
-  local start end
-  start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N)
-  echo "$end - $start" | bc -l
-}
-
-median_seconds_of() { # median wall seconds of $runs runs
-  local i times=()
-  for ((i = 0; i < runs; i++)); do times+=("$(seconds_of "$@")"); done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{t[NR] = $1} END {print t[int((NR + 1) / 2)]}'
-}
+# shellcheck source=bench/timing.sh
+source bench/timing.sh
 
 echo "load before: $(uptime | sed 's/.*load average: //') (1, 5, 15 min; 2 cores)"
 
