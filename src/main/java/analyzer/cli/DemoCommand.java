@@ -1,8 +1,11 @@
 package analyzer.cli;
 
+import analyzer.capture.CaptureException;
+import analyzer.capture.HostSystem;
 import analyzer.report.TextWidth;
 import analyzer.workshop.Demo;
 import analyzer.workshop.DemoConfig;
+import analyzer.workshop.Guide;
 import analyzer.workshop.Outcome;
 import analyzer.workshop.Scoreboard;
 import analyzer.workshop.Stage;
@@ -38,13 +41,24 @@ import picocli.CommandLine.Spec;
             "", "Examples:",
             "  sudo ./analyzer demo",
             "  ./analyzer demo --stage https-pinned --pause",
-            "  sudo ./analyzer demo --record captures/ --format json"})
+            "  sudo ./analyzer demo --record captures/ --format json",
+            "  sudo ./analyzer demo --guide"})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--stage", paramLabel = "NAME", split = ",",
             description = "Run only these stages (repeatable or comma-separated): http, fernet, https-pinned,"
                     + " https-insecure. Default: all, in that order.")
     List<String> stageNames = new ArrayList<>();
+
+    @Option(names = "--guide", description = "Hands-on: show each command of the story to type in another terminal,"
+            + " watch loopback until it has its effect, say what happened, go on. Ctrl-C leaves (needs capture"
+            + " permission).")
+    boolean guide;
+
+    @Option(names = "--pki", paramLabel = "DIR", defaultValue = "pki",
+            description = "With --guide: where the steps make the club's CA and the server's certificate"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Path pkiDir;
 
     @Option(names = "--pause", description = "Wait for Enter before each stage after the first (for a presenter).")
     boolean pause;
@@ -107,6 +121,12 @@ public final class DemoCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (guide) {
+            return guide(output, out);
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--pki")) {
+            throw new UserError("--pki goes with --guide (where the guided steps make the certificates)");
+        }
         boolean json = format == OutputOptions.Format.json;
         TextWidth width = Main.width(spec);
         Demo.Narration narration = json ? warningsTo(err, width) : new TextNarration(out, output.style(), width);
@@ -137,6 +157,47 @@ public final class DemoCommand implements Callable<Integer> {
                 board = demo.scoreboard();
             }
             return board.contains(Outcome.UNAVAILABLE) ? ExitCodes.CHECK_FAILED : ExitCodes.OK;
+        }
+    }
+
+    /** The story by hand: {@link Guide} shows the commands, the attendee types them. */
+    private int guide(OutputOptions output, PrintWriter out) {
+        List<String> alone = new ArrayList<>();
+        if (!stageNames.isEmpty()) {
+            alone.add("--stage");
+        }
+        if (pause) {
+            alone.add("--pause");
+        }
+        if (record != null) {
+            alone.add("--record");
+        }
+        if (noCapture) {
+            alone.add("--no-capture");
+        }
+        if (format == OutputOptions.Format.json) {
+            alone.add("--format json");
+        }
+        if (web != null && web.enabled()) {
+            alone.add("--web");
+        }
+        if (!alone.isEmpty()) {
+            throw new UserError("--guide walks the whole story by hand; it does not combine with "
+                    + String.join(", ", alone));
+        }
+        String launcher = Invocation.command();
+        boolean windows = HostSystem.current() == HostSystem.WINDOWS;
+        Guide walk = new Guide(Guide.Plan.choose(launcher, windows ? launcher : "sudo " + launcher, port, pkiDir),
+                out, output.style(), Main.width(spec), windows ? " ^" : " \\");
+        InterruptHandler interrupt = InterruptHandler.install(walk::leave);
+        try {
+            walk.run();
+            return ExitCodes.OK;
+        } catch (CaptureException e) {
+            throw new UserError(ExitCodes.USAGE, "the guide watches loopback and cannot: " + e.getMessage(),
+                    e.hint(), e);
+        } finally {
+            interrupt.uninstall();
         }
     }
 

@@ -10,9 +10,6 @@ import analyzer.pki.PkiException;
 import analyzer.pki.SubjectName;
 import analyzer.proxy.ProxyListener;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -158,7 +155,7 @@ public final class Demo {
             }
         }
         int port = config.preferredPort();
-        if (port != 0 && !free(port)) {
+        if (port != 0 && !LoopbackPorts.free(port)) {
             narration.warning("port " + port + " is in use: the secret server takes an ephemeral port instead", null);
             port = 0;
         }
@@ -182,16 +179,6 @@ public final class Demo {
                 : ", recording to " + record) : "not captured (proxy evidence only)");
         return new Cast(club, server, ForgedCertificateAuthority.inMemory(), Fernet.generateKey(), port, wire,
                 record);
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** Opens (and at once closes) a capture to learn whether this process may capture at all. */

@@ -61,9 +61,21 @@ public final class ExternalCommand {
 
     /** Runs to completion, stdin empty; fails the test if it takes longer than {@code timeout}. */
     public static Result run(Duration timeout, List<String> command) throws IOException, InterruptedException {
+        return run(null, Map.of(), timeout, command);
+    }
+
+    /** As {@link #run(Duration, List)}, in {@code directory} (null: ours) with {@code environment} added. */
+    public static Result run(Path directory, Map<String, String> environment, Duration timeout, List<String> command)
+            throws IOException, InterruptedException {
         Path output = Files.createTempFile("analyzer-external", ".out");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 fail(String.join(" ", command) + " did not finish within " + timeout);
@@ -126,6 +138,24 @@ public final class ExternalCommand {
             }
             return fail("no line with '" + marker + "' within " + timeout + "; stdout:\n" + seen + "stderr:\n"
                     + errors);
+        }
+
+        /** The next stdout line; fails the test after {@code timeout} or when the program ended without one. */
+        public String nextLine(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                String line = lines.poll(50, TimeUnit.MILLISECONDS);
+                if (line != null) {
+                    return line;
+                }
+                if (!process.isAlive() && lines.isEmpty()) {
+                    out.join(1_000);
+                    if (lines.isEmpty()) {
+                        break;
+                    }
+                }
+            }
+            return fail("no further line within " + timeout + "; stderr:\n" + errors);
         }
 
         public String stderr() {
