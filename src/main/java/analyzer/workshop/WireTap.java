@@ -1,5 +1,6 @@
 package analyzer.workshop;
 
+import analyzer.capture.CaptureCanary;
 import analyzer.capture.CaptureException;
 import analyzer.capture.LiveCaptureOptions;
 import analyzer.capture.LivePacketSource;
@@ -11,11 +12,11 @@ import analyzer.dissect.EventSink;
 import analyzer.flow.ConnectionListenerFactory;
 import analyzer.flow.Flow;
 import analyzer.sniff.Sniffer;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
@@ -26,12 +27,10 @@ import java.util.function.UnaryOperator;
 public final class WireTap implements AutoCloseable {
 
     /**
-     * libpcap hands over buffered frames every 50 ms, and a loaded machine may run the capture thread late: the tap
-     * counts as settled once no frame has arrived for this long (a few libpcap rounds)...
+     * How long to wait for the tap to see its canary: libpcap hands over buffered frames every 50 ms, and a
+     * loaded machine may run the capture thread late, but not by this much.
      */
-    private static final long QUIET_MILLIS = 250;
-    /** ...or, on a link that never goes quiet, after this long. */
-    private static final long MAX_SETTLE_MILLIS = 3_000;
+    private static final long MAX_SETTLE_MILLIS = 10_000;
 
     private final LivePacketSource source;
     private final CaptureWriter writer;
@@ -40,13 +39,20 @@ public final class WireTap implements AutoCloseable {
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
     private final Thread thread;
     private final AtomicLong frames = new AtomicLong();
+    /**
+     * Settling sends this datagram through loopback, which the capture's filter also takes: frames reach the capture
+     * in the order they were sent, so once it is in, every frame sent before it has been read. It is neither
+     * dissected nor recorded.
+     */
+    private final CaptureCanary canary;
     private volatile CaptureException failure;
     private boolean stopped;
     private boolean closed;
 
-    private WireTap(LivePacketSource source, CaptureWriter writer, UnaryOperator<ConnectionListenerFactory> tee,
-                    EventSink also) {
+    private WireTap(LivePacketSource source, CaptureCanary canary, CaptureWriter writer,
+                    UnaryOperator<ConnectionListenerFactory> tee, EventSink also) {
         this.source = source;
+        this.canary = canary;
         this.writer = writer;
         StageComments comments = writer != null && writer.annotates() ? new StageComments(writer) : null;
         this.comments = comments;
@@ -72,16 +78,29 @@ public final class WireTap implements AutoCloseable {
     /** As {@link #start(List, Path, UnaryOperator)}, every event also going to {@code also} (may be null). */
     public static WireTap start(List<Integer> ports, Path record, UnaryOperator<ConnectionListenerFactory> tee,
                                 EventSink also) throws CaptureException {
-        LivePacketSource source = LivePacketSource.open(LiveCaptureOptions.loopback(
-                PortFilter.of(ports, Flow.Transport.TCP)));
+        CaptureCanary canary;
+        try {
+            canary = new CaptureCanary();
+        } catch (UncheckedIOException e) {
+            throw new CaptureException(e.getMessage(), null, e);
+        }
+        LivePacketSource source;
+        try {
+            source = LivePacketSource.open(LiveCaptureOptions.loopback(canary.widen(PortFilter.of(ports,
+                    Flow.Transport.TCP))));
+        } catch (CaptureException | RuntimeException e) {
+            canary.close();
+            throw e;
+        }
         CaptureWriter writer = null;
         try {
             writer = record == null ? null
                     : CaptureWriter.create(record, source.linkType(), LiveCaptureOptions.DEFAULT_SNAPLEN);
-            WireTap tap = new WireTap(source, writer, tee, also);
+            WireTap tap = new WireTap(source, canary, writer, tee, also);
             tap.thread.start();
             return tap;
         } catch (CaptureException | RuntimeException e) {
+            canary.close();
             source.close();
             if (writer != null) {
                 writer.close();
@@ -93,11 +112,15 @@ public final class WireTap implements AutoCloseable {
     private void run() {
         try {
             source.run((frame, ts, data, caplen, origLen) -> {
-                frames.incrementAndGet();
+                if (canary.isCanary(data, caplen)) {
+                    return;
+                }
+                // Numbered as the recording numbers them, the canary left out.
+                long number = frames.incrementAndGet();
                 if (writer != null) {
                     writer.write(ts, data, caplen, origLen);
                 }
-                sniffer.onPacket(frame, ts, data, caplen, origLen);
+                sniffer.onPacket(number, ts, data, caplen, origLen);
             });
         } catch (CaptureException e) {
             failure = e;
@@ -118,19 +141,18 @@ public final class WireTap implements AutoCloseable {
         }
     }
 
-    /** Waits until no frame has arrived for {@link #QUIET_MILLIS}, at most {@link #MAX_SETTLE_MILLIS}. */
-    private void settle() {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_SETTLE_MILLIS);
-        long seen = -1;
+    /**
+     * Waits until every frame sent before this call has been read: sends the canary through loopback until the
+     * capture has seen it, at most {@link #MAX_SETTLE_MILLIS}.
+     */
+    private synchronized void settle() {
+        if (!thread.isAlive()) {
+            return;
+        }
         try {
-            while (System.nanoTime() < deadline && thread.isAlive()) {
-                long now = frames.get();
-                if (now == seen) {
-                    return;
-                }
-                seen = now;
-                Thread.sleep(QUIET_MILLIS);
-            }
+            canary.sendUntilSeen(MAX_SETTLE_MILLIS);
+        } catch (UncheckedIOException e) {
+            // nothing to wait for: the events so far are what there is
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -166,6 +188,16 @@ public final class WireTap implements AutoCloseable {
         return writer == null ? null : writer.file();
     }
 
+    /**
+     * TLS secrets (NSS key log lines) to embed in the recording, so that Wireshark decrypts it without a key log of
+     * its own; before {@link #stop}. Ignored when nothing is recorded, or into a pcap.
+     */
+    public void secrets(String nssKeyLog) {
+        if (writer != null) {
+            writer.secrets(nssKeyLog);
+        }
+    }
+
     /** Where the recording's comments go, or null when nothing is recorded (or into a pcap, which has none). */
     StageComments comments() {
         return comments;
@@ -179,6 +211,7 @@ public final class WireTap implements AutoCloseable {
         closed = true;
         source.stop();
         source.close();
+        canary.close();
         if (writer != null) {
             writer.close();
         }
