@@ -12,10 +12,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import analyzer.dissect.Dissector;
+import analyzer.dissect.DissectorOptions;
+import analyzer.dissect.tls.KeyLogFile;
+import analyzer.dissect.tls.KeyMaterial;
+import analyzer.flow.PacketPipeline;
+import analyzer.flow.ReassemblyLimits;
+import analyzer.pki.Pem;
 import analyzer.workshop.ExternalCommand;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -136,6 +144,50 @@ class TlsCapturesTest {
             assertFalse(r.out().contains("HTTP request"), r.out());
         } finally {
             Files.deleteIfExists(other);
+        }
+    }
+
+    /**
+     * What a capture file written while decrypting should carry: the secrets of exactly the connections opened —
+     * not those of others in the same key log — and, for a session opened with the server's RSA key, its master
+     * secret, which is the very line the client itself logged.
+     */
+    @Test
+    void theSecretsOfTheConnectionsOpenedAreGivenBackAsAKeyLog(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        Path both = tmp.resolve("both.keys");
+        Files.writeString(both, Files.readString(DIR.resolve("tls13-aes128gcm-curl.keys"))
+                + Files.readString(DIR.resolve("tls12-ecdhe-aes128gcm-curl.keys")));
+        KeyMaterial keys = new KeyMaterial(problem -> { });
+        keys.addKeyLog(KeyLogFile.open(both), false);
+        dissect(DIR.resolve("tls13-aes128gcm-curl.pcap"), keys);
+        assertEquals(usedLines(DIR.resolve("tls13-aes128gcm-curl.keys")), Set.copyOf(keys.openedKeyLog().lines().toList()));
+
+        KeyMaterial serverKey = new KeyMaterial(problem -> { });
+        serverKey.addServerKey("server-key.pem", Pem.readPrivateKey(DIR.resolve("server-key.pem"), null));
+        dissect(DIR.resolve("tls12-rsa-aes128gcm-openssl.pcap"), serverKey);
+        assertEquals(usedLines(DIR.resolve("tls12-rsa-aes128gcm-openssl.keys")),
+                Set.copyOf(serverKey.openedKeyLog().lines().toList()));
+
+        KeyMaterial none = new KeyMaterial(problem -> { });
+        none.addKeyLog(KeyLogFile.open(DIR.resolve("tls12-ecdhe-aes128gcm-curl.keys")), false);
+        dissect(DIR.resolve("tls13-aes128gcm-curl.pcap"), none);
+        assertEquals("", none.openedKeyLog(), "a key log for other connections gives nothing to carry");
+    }
+
+    /** The lines of a client's key log that open its connection (no comments, no labels we do not read). */
+    private static Set<String> usedLines(Path keyLog) throws IOException {
+        return Files.readAllLines(keyLog).stream().filter(l -> l.startsWith("CLIENT_RANDOM ") || l.matches(
+                "(CLIENT|SERVER)_(HANDSHAKE_)?TRAFFIC_SECRET(_0)? .*")).map(String::strip)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    private static void dissect(Path capture, KeyMaterial keys) throws CaptureException {
+        try (FilePacketSource source = FilePacketSource.open(capture)) {
+            PacketPipeline pipeline = new PacketPipeline(source.linkType(), new Dissector(event -> { },
+                    DissectorOptions.defaults().withTlsKeys(keys)), ReassemblyLimits.defaults());
+            source.run(pipeline::onPacket);
+            pipeline.finish();
         }
     }
 

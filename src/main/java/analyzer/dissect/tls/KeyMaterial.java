@@ -37,6 +37,8 @@ public final class KeyMaterial implements AutoCloseable {
             return size() > MAX_RESUMABLE;
         }
     };
+    /** The connections opened so far, with what opened them: the key log a capture written now should carry. */
+    private final Map<RandomKey, Opened> opened = new ConcurrentHashMap<>();
     private final Consumer<String> problems;
     private volatile boolean embedded;
     private boolean live;
@@ -188,6 +190,51 @@ public final class KeyMaterial implements AutoCloseable {
             }
         }
         files.clear();
+    }
+
+    /**
+     * A connection was opened: by its TLS 1.3 secrets as logged (read when {@link #openedKeyLog()} is asked, so
+     * secrets logged later come along), or by a TLS 1.0-1.2 master secret from wherever it came — a key log, a
+     * resumed session, or a server's RSA key.
+     */
+    void opened(byte[] clientRandom, SessionSecrets tls13, byte[] masterSecret) {
+        if (opened.size() < MAX_SESSIONS) {
+            opened.putIfAbsent(RandomKey.of(clientRandom), new Opened(clientRandom.clone(), tls13, masterSecret));
+        }
+    }
+
+    /**
+     * The secrets of the connections opened so far, in the NSS key log format: what a capture file should carry for
+     * Wireshark to open exactly these connections (the keys of others a key log may hold are left out; a session
+     * opened with a server's RSA key is given as its master secret, so no private key goes into the file).
+     */
+    public String openedKeyLog() {
+        StringBuilder sb = new StringBuilder();
+        for (Opened o : opened.values()) {
+            String random = java.util.HexFormat.of().formatHex(o.clientRandom());
+            if (o.masterSecret() != null) {
+                line(sb, "CLIENT_RANDOM", random, o.masterSecret());
+            }
+            SessionSecrets s = o.tls13();
+            if (s != null) {
+                line(sb, "CLIENT_EARLY_TRAFFIC_SECRET", random, s.clientEarlyTraffic());
+                line(sb, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", random, s.clientHandshakeTraffic());
+                line(sb, "SERVER_HANDSHAKE_TRAFFIC_SECRET", random, s.serverHandshakeTraffic());
+                line(sb, "CLIENT_TRAFFIC_SECRET_0", random, s.clientTraffic0());
+                line(sb, "SERVER_TRAFFIC_SECRET_0", random, s.serverTraffic0());
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, String label, String random, byte[] secret) {
+        if (secret != null) {
+            sb.append(label).append(' ').append(random).append(' ').append(java.util.HexFormat.of().formatHex(secret))
+                    .append('\n');
+        }
+    }
+
+    private record Opened(byte[] clientRandom, SessionSecrets tls13, byte[] masterSecret) {
     }
 
     /** A client random as a map key, without hex strings. */

@@ -393,6 +393,7 @@ public final class TlsDecryption {
         take(side.decryptor);
         if (!saidOpened) {
             saidOpened = true;
+            keys.opened(clientRandom, tls13 ? keys.find(clientRandom) : null, tls13 ? null : masterSecret);
             say(direction, frames, timestampMicros, Outcome.DECRYPTED, (tls13 ? "with the key log" : masterSource)
                     + " (" + (masterSource != null && masterSource.startsWith("with the server key")
                     ? "RSA key exchange, " : "") + describeSession() + (resumed ? ", resumed session" : "") + ")");
@@ -430,6 +431,7 @@ public final class TlsDecryption {
                     take(candidate);
                     if (!saidOpened) {
                         saidOpened = true;
+                        keys.opened(clientRandom, keys.find(clientRandom), null);
                         say(side.direction, frames, timestampMicros, Outcome.DECRYPTED, "with the key log (TLS 1.3, "
                                 + earlySuites.get(i).name() + ", early data)");
                     }
