@@ -142,8 +142,11 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
                 + (backlogDropped > 0 ? ", " + backlogDropped + " by analyzer (backlog over "
                         + (LiveRun.BACKLOG_BYTES >> 20) + " MiB)" : ""));
         if (writer != null) {
+            String secrets = keys.openedKeyLog();
+            writer.secrets(secrets);
             writer.close();
             Recordings.written(err, writer, decodeAs);
+            Recordings.keysInside(err, writer, keys.openedConnections());
         }
         err.flush();
         if (page != null) {

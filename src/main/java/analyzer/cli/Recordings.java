@@ -21,4 +21,15 @@ final class Recordings {
             err.println(line.startsWith(" ") ? line : "  " + line);
         }
     }
+
+    /** Says whether the TLS keys of the connections decrypted went into the file (a pcap cannot carry them). */
+    static void keysInside(PrintWriter err, CaptureWriter writer, int decrypted) {
+        if (decrypted == 0) {
+            return;
+        }
+        String connections = decrypted == 1 ? "the connection" : "the " + decrypted + " connections";
+        err.println(writer.annotates()
+                ? "  the TLS keys of " + connections + " decrypted are inside it: Wireshark opens them with no key log"
+                : "  a .pcap cannot carry TLS keys: give Wireshark the key log, or write a .pcapng to have them inside");
+    }
 }

@@ -31,10 +31,14 @@ class LiveDecryptionTest {
         HttpsServer server = TestServers.tls(tls, SECRET);
         int port = server.getAddress().getPort();
         Path keys = dir.resolve("keys.log");
-        Files.createFile(keys);
+        // The keys of a connection this capture never sees: they must not go into the file it writes.
+        String elsewhere = "CLIENT_RANDOM " + "5e".repeat(32) + " " + "ab".repeat(48);
+        Files.writeString(keys, elsewhere + "\n");
+        Path written = dir.resolve("live.pcapng");
         try {
             BackgroundCapture capture = new BackgroundCapture("capture", "--port", String.valueOf(port),
-                    "--duration", "5s", "--keylog", keys.toString(), "--format", "json");
+                    "--duration", "5s", "--keylog", keys.toString(), "--format", "json", "--write",
+                    written.toString());
             for (String path : new String[] {"/first", "/second"}) {
                 ProcessBuilder curl = new ProcessBuilder("curl", "-sk", "-m", "10", "https://127.0.0.1:" + port + path)
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -51,6 +55,16 @@ class LiveDecryptionTest {
             assertEquals(2, out.split("\"tls.decryption.outcome\":\"decrypted\"", -1).length - 1, out);
             assertTrue(out.contains("\"tls.decrypted\":true"), out);
             assertTrue(capture.err.toString().contains("2 TLS connections decrypted"), capture.err.toString());
+
+            // The file written carries the keys of what it decrypted: tshark reads inside with no key log.
+            assertTrue(capture.err.toString().contains("the TLS keys of the 2 connections decrypted are inside it"),
+                    capture.err.toString());
+            assertEquals(java.util.List.of("/first", "/second"), Tshark.fields(written, "http.request",
+                    "http.request.uri"));
+            assertEquals(java.util.List.of(SECRET), Tshark.fields(written, "http.response", "http.file_data").stream()
+                    .distinct().toList());
+            assertTrue(!Files.readString(written, java.nio.charset.StandardCharsets.ISO_8859_1).contains("5e".repeat(32)),
+                    "only the keys of the connections in the file");
         } finally {
             server.stop(0);
         }

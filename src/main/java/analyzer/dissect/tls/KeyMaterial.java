@@ -227,6 +227,11 @@ public final class KeyMaterial implements AutoCloseable {
         return sb.toString();
     }
 
+    /** How many connections were opened so far (each once, however it was opened). */
+    public int openedConnections() {
+        return opened.size();
+    }
+
     private static void line(StringBuilder sb, String label, String random, byte[] secret) {
         if (secret != null) {
             sb.append(label).append(' ').append(random).append(' ').append(java.util.HexFormat.of().formatHex(secret))
