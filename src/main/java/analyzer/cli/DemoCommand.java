@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
             "In each stage the secret server, a victim client, the attacker's proxies and a sniffer on the wire play"
                 + " their parts; the scoreboard shows which attacks worked, with the evidence.",
             "Stages: http (plain HTTP), fernet (symmetric encryption with a shared key), https-pinned (HTTPS, the"
-                + " client trusts only the club's CA), https-insecure (HTTPS, a client that trusts anything).",
+                + " client trusts only the club's CA), https-insecure (HTTPS, a client that trusts anything),"
+                + " https-stolen-key (the server's key stolen: recorded TLS with RSA key exchange opens, ECDHE does"
+                + " not).",
             "Attacks: eavesdrop (read the secret), tamper (change what the client gets), session hijack (steal and"
                 + " replay the login cookie)."},
         footer = {"", "Exit: 0 every stage played · 1 a stage could not be played (a cell reads n/a) · 2 usage error.",
@@ -47,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--stage", paramLabel = "NAME", split = ",",
             description = "Run only these stages (repeatable or comma-separated): http, fernet, https-pinned,"
-                    + " https-insecure. Default: all, in that order.")
+                    + " https-insecure, https-stolen-key. Default: all, in that order.")
     List<String> stageNames = new ArrayList<>();
 
     @Option(names = "--guide", description = "Hands-on: show each command of the story to type in another terminal,"
@@ -65,7 +67,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--record", paramLabel = "DIR",
             description = "Write each stage's capture to DIR/demo-STAGE.pcapng, with comments on the frames where"
-                    + " the attacks show (needs capture permission).")
+                    + " the attacks show, and for HTTPS stages their TLS keys inside (and in DIR/demo-STAGE.keys)"
+                    + " (needs capture permission).")
     Path record;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "5683",

@@ -128,8 +128,14 @@ public final class Demo {
         }
         narration.stage(stage, number, count);
         Map<Attack, AttackResult> results;
-        try (StageRun run = StageRun.open(stage, cast, config, narration)) {
-            results = run.attack();
+        if (stage == Stage.HTTPS_STOLEN_KEY) {
+            try (StolenKeyRun run = StolenKeyRun.open(cast, config, narration)) {
+                results = run.attack();
+            }
+        } else {
+            try (StageRun run = StageRun.open(stage, cast, config, narration)) {
+                results = run.attack();
+            }
         }
         results.forEach((attack, result) -> board.record(stage, attack, result));
         narration.stageDone(stage, results);

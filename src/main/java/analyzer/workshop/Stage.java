@@ -7,7 +7,8 @@ public enum Stage {
     HTTP("http", "HTTP"),
     FERNET("fernet", "Fernet"),
     HTTPS_PINNED("https-pinned", "HTTPS, pinned CA"),
-    HTTPS_INSECURE("https-insecure", "HTTPS, --insecure client");
+    HTTPS_INSECURE("https-insecure", "HTTPS, --insecure client"),
+    HTTPS_STOLEN_KEY("https-stolen-key", "HTTPS, stolen server key");
 
     private final String key;
     private final String title;

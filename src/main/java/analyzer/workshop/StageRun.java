@@ -5,7 +5,10 @@ import analyzer.dissect.Event;
 import analyzer.dissect.HttpResponseSeen;
 import analyzer.dissect.TlsNames;
 import analyzer.dissect.TlsRecordSeen;
+import analyzer.dissect.tls.KeyMaterial;
+import analyzer.flow.Direction;
 import analyzer.pki.Pem;
+import analyzer.pki.TlsKeyLog;
 import analyzer.pki.PkiException;
 import analyzer.proxy.BodyReplacement;
 import analyzer.proxy.ForgeryAccepted;
@@ -64,7 +67,7 @@ final class StageRun implements AutoCloseable {
     private final DemoConfig config;
     private final Demo.Narration narration;
     private final boolean tls;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final StageProps props = new StageProps();
     private final List<Long> wireSecretFrames = Collections.synchronizedList(new ArrayList<>());
     /** The wire's connections in which the secret was seen, by the capture's numbering. */
     private final Set<Integer> wireSecretFlows = Collections.synchronizedSet(new TreeSet<>());
@@ -75,6 +78,8 @@ final class StageRun implements AutoCloseable {
     private InterceptingProxy tamperingProxy;
     private WireTap tap;
     private Path recording;
+    /** The TLS keys of this stage's connections (server and proxies), written next to the recording, or null. */
+    private Path keyLogFile;
     private SecretClient victim;
     private X509Certificate clubCa;
     private SecretClient attacker;
@@ -99,11 +104,13 @@ final class StageRun implements AutoCloseable {
     }
 
     private void start(Demo.Cast cast) throws Demo.DemoException {
+        TlsKeyLog keyLog = tls ? keyLog(cast) : null;
         SecretServerConfig serverConfig = SecretServerConfig.defaults().withPort(cast.serverPort())
                 .withMessage(config.secret());
         if (tls) {
             serverConfig = serverConfig.withTls(new SecretServerConfig.TlsIdentity(
-                    cast.serverCertificate().privateKey(), List.of(cast.serverCertificate().certificate())));
+                    cast.serverCertificate().privateKey(), List.of(cast.serverCertificate().certificate()))
+                    .withKeyLog(keyLog));
         }
         if (stage == Stage.FERNET) {
             serverConfig = serverConfig.withFernetKey(cast.fernetKey());
@@ -125,13 +132,13 @@ final class StageRun implements AutoCloseable {
         InetSocketAddress anyPort = new InetSocketAddress("127.0.0.1", 0);
         ProxyConfig reading = ProxyConfig.reverse(anyPort, upstream);
         if (stage == Stage.HTTPS_INSECURE) {
-            reading = reading.withIntercept(cast.mitmCa(), UpstreamTrust.insecureTrust());
+            reading = reading.withIntercept(cast.mitmCa(), UpstreamTrust.insecureTrust()).withKeyLog(keyLog);
         }
         ProxyConfig tampering = ProxyConfig.reverse(anyPort, upstream)
                 .withRules(TamperRules.replaceInResponses(stage == Stage.FERNET ? TOKEN_BIT_FLIP
                         : new BodyReplacement(config.secret(), config.forgery())));
         if (tls) {
-            tampering = tampering.withIntercept(cast.mitmCa(), UpstreamTrust.insecureTrust());
+            tampering = tampering.withIntercept(cast.mitmCa(), UpstreamTrust.insecureTrust()).withKeyLog(keyLog);
         }
         try {
             readingProxy = keep(InterceptingProxy.start(reading, watched(reader, Witness.READING_PROXY)));
@@ -463,6 +470,8 @@ final class StageRun implements AutoCloseable {
         if (tap.comments() != null) {
             commentRecording(tap.comments());
         }
+        String keys = keyLogText();
+        tap.secrets(keys);
         List<Event> all;
         try {
             all = tap.stop();
@@ -477,9 +486,48 @@ final class StageRun implements AutoCloseable {
         if (recording != null) {
             narration.line("wire", "recorded " + recording + " (analyzer read / analyzer check --read; Wireshark"
                     + " shows what the attacker did as packet comments)");
+            if (!keys.isEmpty()) {
+                narration.line("wire", "its TLS keys are inside it (and in " + keyLogFile.getFileName() + "):"
+                        + " Wireshark and analyzer read open it decrypted with no setup");
+                encryptedAlert();
+            }
             DecodeAsHint decodeAs = new DecodeAsHint();
             all.forEach(decodeAs::accept);
             decodeAs.lines(recording).forEach(line -> narration.line("", line.strip()));
+        }
+    }
+
+    /**
+     * Under TLS 1.3 a client that turns a certificate down says so encrypted: read back with the keys inside it, the
+     * recording shows that alert on the wire too.
+     */
+    private void encryptedAlert() {
+        List<Event> opened;
+        try {
+            opened = WireTap.readBack(recording, KeyMaterial.none());
+        } catch (CaptureException e) {
+            return; // the recording itself was said to be written; what it shows inside is an aside
+        }
+        for (Event e : opened) {
+            if (e instanceof TlsRecordSeen r && r.decrypted() && r.alert() != null && r.alert().level() == 2
+                    && r.direction() == Direction.CLIENT_TO_SERVER) {
+                narration.line("wire", "opened with those keys: alert " + TlsNames.alertDescription(
+                        r.alert().description()) + " from the client, sent encrypted, " + Sightings.where(r));
+                return;
+            }
+        }
+    }
+
+    /** What the stage's TLS endpoints logged of their keys so far; empty when nothing was logged. */
+    private String keyLogText() {
+        if (keyLogFile == null) {
+            return "";
+        }
+        try {
+            return Files.readString(keyLogFile);
+        } catch (IOException e) {
+            narration.warning("cannot read back the stage's TLS keys: " + e.getMessage(), null);
+            return "";
         }
     }
 
@@ -525,6 +573,31 @@ final class StageRun implements AutoCloseable {
         return Sightings.shorten(eol < 0 ? t : t.substring(0, eol), 40);
     }
 
+    /**
+     * When recording an HTTPS stage: the key log the server and the attacker's intercepting proxies write, next to
+     * the recording (DIR/demo-STAGE.keys), so the recording can be opened inside its TLS afterwards. Null when not
+     * recording, or where no TLS engine gives its keys out (the stage then plays as it would anyway).
+     */
+    private TlsKeyLog keyLog(Demo.Cast cast) {
+        if (cast.recordDir() == null || !cast.wire()) {
+            return null;
+        }
+        if (!TlsKeyLog.available()) {
+            narration.warning("the recording's TLS keys cannot be written here (no OpenSSL engine): Wireshark will"
+                    + " show its TLS as records", null);
+            return null;
+        }
+        Path file = cast.recordDir().resolve("demo-" + stage.key() + ".keys");
+        try {
+            Files.deleteIfExists(file); // a fresh log per run: the keys of an earlier run open nothing recorded now
+            keyLogFile = file;
+            return keep(TlsKeyLog.open(file));
+        } catch (IOException e) {
+            narration.warning("cannot write the stage's TLS keys: " + e.getMessage(), null);
+            return null;
+        }
+    }
+
     private URI serverUrl() {
         return server.url(tls ? "localhost" : "127.0.0.1");
     }
@@ -534,19 +607,11 @@ final class StageRun implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
+        return props.keep(resource);
     }
 
     @Override
     public void close() {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception ignored) {
-                // tearing down a stage: the next one starts fresh either way
-            }
-        }
-        resources.clear();
+        props.close();
     }
 }

@@ -5,10 +5,12 @@ import analyzer.capture.CaptureException;
 import analyzer.capture.LiveCaptureOptions;
 import analyzer.capture.LivePacketSource;
 import analyzer.capture.CaptureWriter;
+import analyzer.capture.FilePacketSource;
 import analyzer.capture.PortFilter;
 import analyzer.dissect.DissectorOptions;
 import analyzer.dissect.Event;
 import analyzer.dissect.EventSink;
+import analyzer.dissect.tls.KeyMaterial;
 import analyzer.flow.ConnectionListenerFactory;
 import analyzer.flow.Flow;
 import analyzer.sniff.Sniffer;
@@ -178,6 +180,22 @@ public final class WireTap implements AutoCloseable {
         synchronized (events) {
             return List.copyOf(events);
         }
+    }
+
+    /**
+     * Reads a recording back as someone who holds these keys would: TLS that they open is dissected inside. The
+     * demo's recordings are a few hundred frames, kept whole.
+     */
+    static List<Event> readBack(Path recording, KeyMaterial keys) throws CaptureException {
+        List<Event> events = new ArrayList<>();
+        try (FilePacketSource source = FilePacketSource.open(recording)) {
+            source.onSecrets(text -> keys.addEmbedded(text, recording + " (keys embedded in the capture)"));
+            PacketPipeline reader = new PacketPipeline(source.linkType(), new Dissector(events::add,
+                    DissectorOptions.defaults().withTlsKeys(keys)), ReassemblyLimits.defaults());
+            source.run(reader::onPacket);
+            reader.finish();
+        }
+        return events;
     }
 
     public long packets() {

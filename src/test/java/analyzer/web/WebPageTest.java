@@ -65,7 +65,8 @@ class WebPageTest {
             assertEquals(null, failure.get());
             Browser.await("every cell", Duration.ofSeconds(10),
                     () -> browser.driver.findElements(By.cssSelector(".cell.pending")).isEmpty()
-                            && browser.driver.findElements(By.cssSelector(".cell")).size() == 12,
+                            && browser.driver.findElements(By.cssSelector(".cell")).size()
+                            == Stage.values().length * analyzer.workshop.Attack.values().length,
                     () -> "board: " + text(browser, "board"));
             browser.screenshot("demo-scoreboard");
 

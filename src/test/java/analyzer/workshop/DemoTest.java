@@ -106,6 +106,8 @@ class DemoTest {
         assertOutcome(board, Stage.HTTPS_INSECURE, Attack.EAVESDROP, Outcome.SUCCEEDED, transcript);
         assertOutcome(board, Stage.HTTPS_INSECURE, Attack.TAMPER, Outcome.SUCCEEDED, transcript);
         assertOutcome(board, Stage.HTTPS_INSECURE, Attack.SESSION_HIJACK, Outcome.SUCCEEDED, transcript);
+        assertOutcome(board, Stage.HTTPS_STOLEN_KEY, Attack.EAVESDROP, wire ? Outcome.SUCCEEDED : Outcome.UNAVAILABLE,
+                transcript);
 
         // What the victims printed, and what the attacker's proxies reported.
         assertTrue(story.said("victim", "The secret message is: fluffy tail"), transcript);
@@ -153,6 +155,14 @@ class DemoTest {
             assertTrue(pinnedComments.contains("ATTACK FAILED: the client rejected the forged certificate for"
                     + " localhost"), pinnedComments);
             assertFalse(pinnedComments.contains("SECRET SEEN"), pinnedComments);
+            // The HTTPS recordings carry their TLS keys: tshark reads inside with no key log of its own, and the
+            // demo shows the alert our pinned client sent encrypted under TLS 1.3.
+            assertTrue(Files.size(dir.resolve("demo-https-pinned.keys")) > 0);
+            List<String> inside = Tshark.fields(dir.resolve("demo-https-pinned.pcapng"), "http.response",
+                    "http.file_data");
+            assertTrue(inside.contains("fluffy tail"), inside.toString());
+            assertTrue(story.said("wire", "opened with those keys: alert certificate_unknown from the client, sent"
+                    + " encrypted, frame"), transcript);
             // The recordings say the same to 'check': plaintext over HTTP, only TLS over pinned HTTPS.
             CommandRun httpCheck = CommandRun.of("check", "--read", dir.resolve("demo-http.pcapng").toString(),
                     "--secret", "fluffy tail", "--color", "never");
@@ -161,8 +171,70 @@ class DemoTest {
             CommandRun pinned = CommandRun.of("check", "--read", dir.resolve("demo-https-pinned.pcapng").toString(),
                     "--secret", "fluffy tail", "--color", "never");
             assertEquals(0, pinned.code(), pinned.out() + pinned.err());
-            assertFalse(pinned.out().contains("secret "), pinned.out());
+            assertTrue(pinned.out().contains("ENCRYPTED — every connection with data was TLS"), pinned.out());
+            assertTrue(pinned.out().contains("inside TLS    \"fluffy tail\""), "its keys open it: " + pinned.out());
         }
+    }
+
+    /**
+     * The stolen-key stage: the recorded session with RSA key exchange opens with the server's key, the ECDHE one
+     * does not; the recording and the key left behind tell the same to `analyzer read`.
+     */
+    @Test
+    void aStolenServerKeyOpensTheRecordedRsaSessionButNotTheEcdheOne() throws Exception {
+        Transcript story = new Transcript();
+        Scoreboard board = new Demo(DemoConfig.defaults().withStages(List.of(Stage.HTTPS_STOLEN_KEY))
+                .withPreferredPort(0).withRecordDir(dir), story, Demo.Presenter.NONE).run();
+        boolean wire = story.warnings.stream().noneMatch(w -> w.contains("cannot be captured"));
+        if (ci()) {
+            assertTrue(wire, "CI must capture the wire: " + story.warnings);
+        }
+        String transcript = String.join("\n", story.lines);
+        assertEquals(2, story.lines.stream().filter(l -> l.equals("victim: The secret message is: fluffy tail"))
+                .count(), transcript);
+        assertOutcome(board, Stage.HTTPS_STOLEN_KEY, Attack.TAMPER, Outcome.NOT_TRIED, transcript);
+        if (!wire) {
+            assertOutcome(board, Stage.HTTPS_STOLEN_KEY, Attack.EAVESDROP, Outcome.UNAVAILABLE, transcript);
+            assertOutcome(board, Stage.HTTPS_STOLEN_KEY, Attack.SESSION_HIJACK, Outcome.UNAVAILABLE, transcript);
+            return;
+        }
+        // The login went over the RSA session too: its cookie, read with the key, opens alice's page.
+        assertOutcome(board, Stage.HTTPS_STOLEN_KEY, Attack.SESSION_HIJACK, Outcome.SUCCEEDED, transcript);
+        assertTrue(board.result(Stage.HTTPS_STOLEN_KEY, Attack.SESSION_HIJACK).evidence().contains("got alice's page"),
+                board.renderJson());
+        assertOutcome(board, Stage.HTTPS_STOLEN_KEY, Attack.EAVESDROP, Outcome.SUCCEEDED, transcript);
+        String evidence = board.result(Stage.HTTPS_STOLEN_KEY, Attack.EAVESDROP).evidence();
+        assertTrue(evidence.matches("stolen key opened the RSA key exchange session: \"fluffy tail\" in frames?"
+                + " \\[?[\\d, ]+]?; ECDHE stayed shut \\(forward secrecy\\)"), evidence);
+        assertTrue(story.said("wire", "\"fluffy tail\" in no readable byte"), transcript);
+        assertTrue(story.said("wire", "(RSA key exchange): decrypted with the server key stolen from localhost (RSA key"
+                + " exchange, TLS 1.2, TLS_RSA_WITH_"), transcript);
+        assertTrue(story.said("wire", "(ECDHE): not decrypted: forward secrecy (TLS 1.3): the server key alone cannot"
+                + " open it"), transcript);
+        EightyColumnsTest.assertFits("the demo's story", story.at80.toString(), EightyColumnsTest.COLUMNS);
+
+        Path recording = dir.resolve("demo-https-stolen-key.pcapng");
+        Path key = dir.resolve("demo-https-stolen-key.server-key.pem");
+        assertTrue(story.said("wire", "analyzer read " + recording + " --server-key " + key), transcript);
+        CommandRun without = CommandRun.of("read", recording.toString(), "--format", "json");
+        assertEquals(0, without.code(), without.err());
+        assertFalse(without.out().contains("fluffy tail"), without.out());
+        CommandRun with = CommandRun.of("read", recording.toString(), "--server-key", key.toString(), "--format",
+                "json");
+        assertEquals(0, with.code(), with.err());
+        assertEquals(1, with.out().lines().filter(l -> l.contains("\"event\":\"http.response\"")
+                && l.contains("fluffy tail")).count(), with.out());
+        assertTrue(with.out().contains("\"tls.decryption.outcome\":\"forward_secrecy\""), with.out());
+        // tshark, given the same stolen key, opens the same session and no other.
+        ExternalCommand.require("tshark");
+        ExternalCommand.Result tshark = ExternalCommand.run(java.time.Duration.ofSeconds(60), List.of("tshark", "-n",
+                "-r", recording.toString(), "-o", "uat:rsa_keys:\"" + key + "\",\"\"", "-Y", "http.response",
+                "-T", "fields", "-e", "tcp.stream", "-e", "http.file_data"));
+        assertEquals(0, tshark.code(), tshark.output());
+        List<String> opened = tshark.output().lines().filter(l -> !l.startsWith("Running as")).toList();
+        assertTrue(opened.contains("0\tfluffy tail"), tshark.output());
+        // The second connection, ECDHE, stays shut for tshark too; the third is the login, resuming the first.
+        assertEquals(List.of("0", "2"), opened.stream().map(l -> l.split("\t")[0]).toList(), tshark.output());
     }
 
     @Test
@@ -186,7 +258,7 @@ class DemoTest {
         CommandRun stage = CommandRun.of("demo", "--stage", "ftp");
         assertEquals(2, stage.code());
         assertTrue(stage.err().startsWith("analyzer: unknown stage 'ftp' (stages: http, fernet, https-pinned,"
-                + " https-insecure)"), stage.err());
+                + " https-insecure, https-stolen-key)"), stage.err());
         CommandRun record = CommandRun.of("demo", "--record", dir.toString(), "--no-capture");
         assertEquals(2, record.code());
         assertTrue(record.err().contains("--record needs the capture"), record.err());
