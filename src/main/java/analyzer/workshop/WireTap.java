@@ -190,10 +190,11 @@ public final class WireTap implements AutoCloseable {
         List<Event> events = new ArrayList<>();
         try (FilePacketSource source = FilePacketSource.open(recording)) {
             source.onSecrets(text -> keys.addEmbedded(text, recording + " (keys embedded in the capture)"));
-            PacketPipeline reader = new PacketPipeline(source.linkType(), new Dissector(events::add,
-                    DissectorOptions.defaults().withTlsKeys(keys)), ReassemblyLimits.defaults());
-            source.run(reader::onPacket);
-            reader.finish();
+            CaptureException broken = new Sniffer(source.linkType(), events::add,
+                    DissectorOptions.defaults().withTlsKeys(keys), UnaryOperator.identity()).readAll(source);
+            if (broken != null) {
+                throw broken;
+            }
         }
         return events;
     }

@@ -12,13 +12,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import analyzer.dissect.Dissector;
 import analyzer.dissect.DissectorOptions;
 import analyzer.dissect.tls.KeyLogFile;
 import analyzer.dissect.tls.KeyMaterial;
-import analyzer.flow.PacketPipeline;
-import analyzer.flow.ReassemblyLimits;
 import analyzer.pki.Pem;
+import analyzer.sniff.Sniffer;
 import analyzer.workshop.ExternalCommand;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -184,10 +182,8 @@ class TlsCapturesTest {
 
     private static void dissect(Path capture, KeyMaterial keys) throws CaptureException {
         try (FilePacketSource source = FilePacketSource.open(capture)) {
-            PacketPipeline pipeline = new PacketPipeline(source.linkType(), new Dissector(event -> { },
-                    DissectorOptions.defaults().withTlsKeys(keys)), ReassemblyLimits.defaults());
-            source.run(pipeline::onPacket);
-            pipeline.finish();
+            assertEquals(null, new Sniffer(source.linkType(), event -> { }, DissectorOptions.defaults()
+                    .withTlsKeys(keys), java.util.function.UnaryOperator.identity()).readAll(source));
         }
     }
 
