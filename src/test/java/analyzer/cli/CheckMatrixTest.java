@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analyzer.capture.PeerScripts;
 import analyzer.capture.TestServers;
+import analyzer.dissect.CapturedEvents;
 import analyzer.pki.Pem;
 import analyzer.workshop.ExternalCommand;
 import analyzer.workshop.SecretServer;
@@ -426,6 +427,35 @@ class CheckMatrixTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    /**
+     * h2c and WebSocket as real peers spoke them (nghttp, nginx and python3-websockets, recorded in
+     * src/test/resources/captures): a secret and a Bearer token in HPACK-compressed HTTP/2, a gzip'd HTTP/2 body, and
+     * masked, permessage-deflate WebSocket messages.
+     */
+    @Test
+    void secretsInH2cAndWebSocketAreFound() {
+        Outcome h2 = check("--read", CapturedEvents.resource("h2c-prior-knowledge.pcap").toString(), "--secret", SECRET)
+                .is("not_encrypted", 1);
+        assertTrue(h2.findings().contains("credentials: GET /  authorization: Bearer tok_…"), h2.findings());
+        assertTrue(h2.findings().contains("credentials: POST /index.html  password=wond… in the form"),
+                h2.findings());
+        assertTrue(h2.findings().contains("secret: \"fluffy tail\""), h2.findings());
+        assertFalse(h2.findings().contains("tok_5ecret"), "the token is masked: " + h2.findings());
+
+        Outcome gzip = check("--read", CapturedEvents.resource("h2c-gzip.pcap").toString(), "--secret",
+                "squirrel party").is("not_encrypted", 1);
+        assertTrue(gzip.findings().contains("secret: \"squirrel party\" in the response body (gzip)"),
+                gzip.findings());
+
+        Outcome ws = check("--read", CapturedEvents.resource("websocket.pcap").toString(), "--secret", SECRET)
+                .is("not_encrypted", 1);
+        assertEquals(3, ws.flows().size(), ws.out());
+        assertTrue(ws.findings().contains("secret: \"fluffy tail\" in the WebSocket text message (unmasked)"),
+                ws.findings());
+        assertTrue(ws.findings().contains("secret: \"fluffy tail\" in the WebSocket text message (unmasked, inflated)"),
+                ws.findings());
     }
 
     @Test
