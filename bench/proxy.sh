@@ -46,6 +46,14 @@ if [[ -n "$baseline" && ! -f "$baseline" ]]; then echo "bench: no such jar: $bas
 work="$(mktemp -d)"
 up=15683; up_tls=15684; nginx_proxy=18081; analyzer_http=18080; analyzer_brief=18083; analyzer_epoll=18085; mitm_http=18082; analyzer_https=18443; mitm_https=18444
 base_http=18086; base_https=18445
+# A port some other program holds would be measured in place of the server that could not bind it.
+for port in $up $up_tls $nginx_proxy $analyzer_http $analyzer_brief $analyzer_epoll $mitm_http $analyzer_https $mitm_https \
+    $base_http $base_https; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "bench: port $port is already in use on 127.0.0.1; stop what listens there (ss -ltnp 'sport = :$port')" >&2
+    rm -rf "$work"; exit 2
+  fi
+done
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
