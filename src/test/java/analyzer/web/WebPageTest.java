@@ -128,11 +128,22 @@ class WebPageTest {
                 By rerun = By.cssSelector(".rerun[data-stage='http']");
                 Browser.await("the button to be enabled", Duration.ofSeconds(5),
                         () -> browser.driver.findElement(rerun).isEnabled(), () -> "disabled");
+                // A replay lasts about half a second: the page may show "running" between two looks from here,
+                // so the page itself records every state the stage's heading takes from now on.
+                browser.driver.executeScript("""
+                        window.httpStageStates = [];
+                        new MutationObserver(() => {
+                          const th = document.querySelector("th[data-stage='http']");
+                          if (th) window.httpStageStates.push(th.dataset.state);
+                        }).observe(document.getElementById('board-table'),
+                                   {childList: true, subtree: true, attributes: true});""");
                 browser.driver.findElement(rerun).click();
                 By state = By.cssSelector("th[data-stage='http']");
                 Browser.await("the stage to run again", Duration.ofSeconds(30),
-                        () -> "running".equals(browser.driver.findElement(state).getAttribute("data-state")),
-                        () -> "board: " + text(browser, "board") + browser.console());
+                        () -> String.valueOf(browser.driver.executeScript("return window.httpStageStates;"))
+                                .contains("running"),
+                        () -> "board: " + text(browser, "board") + " states seen: "
+                                + browser.driver.executeScript("return window.httpStageStates;") + browser.console());
                 Browser.await("the stage to finish again", Duration.ofSeconds(60),
                         () -> "done".equals(browser.driver.findElement(state).getAttribute("data-state"))
                                 && cell(browser, "http", "session_hijack").getAttribute("class").contains("succeeded"),
