@@ -1,10 +1,12 @@
-"""A tiny authoritative DNS responder on 127.0.0.1 (UDP), for capture tests.
+"""A tiny authoritative DNS responder on 127.0.0.1, UDP and TCP on the same port, for capture tests.
 
 Answers A queries with 192.0.2.7 and AAAA queries with 2001:db8::7 (documentation addresses), ttl 300, for any
-name; other types get an empty NOERROR answer. Prints the port it bound, then serves until killed.
+name; other types get an empty NOERROR answer. Over TCP each message has its two-byte length (RFC 1035 4.2.2) and a
+connection may carry several queries. Prints the port it bound, then serves until killed.
 """
 import socket
 import struct
+import threading
 
 
 def answer(query):
@@ -25,9 +27,52 @@ def answer(query):
     return header + question + records
 
 
+def read_exactly(conn, n):
+    data = b""
+    while len(data) < n:
+        chunk = conn.recv(n - len(data))
+        if not chunk:
+            raise EOFError
+        data += chunk
+    return data
+
+
+def serve_tcp_connection(conn):
+    with conn:
+        try:
+            while True:
+                (length,) = struct.unpack("!H", read_exactly(conn, 2))
+                reply = answer(read_exactly(conn, length))
+                conn.sendall(struct.pack("!H", len(reply)) + reply)
+        except (EOFError, ConnectionError, IndexError, struct.error):
+            pass
+
+
+def serve_tcp(listener):
+    while True:
+        conn, _ = listener.accept()
+        threading.Thread(target=serve_tcp_connection, args=(conn,), daemon=True).start()
+
+
+def bind_both():
+    """A UDP socket and a listening TCP socket on one ephemeral port (trying again if TCP has it taken)."""
+    for _ in range(50):
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        udp.bind(("127.0.0.1", 0))
+        tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            tcp.bind(("127.0.0.1", udp.getsockname()[1]))
+            tcp.listen(16)
+            return udp, tcp
+        except OSError:
+            udp.close()
+            tcp.close()
+    raise SystemExit("no port free for both UDP and TCP")
+
+
 def main():
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind(("127.0.0.1", 0))
+    sock, listener = bind_both()
+    threading.Thread(target=serve_tcp, args=(listener,), daemon=True).start()
     print(sock.getsockname()[1], flush=True)
 
     while True:

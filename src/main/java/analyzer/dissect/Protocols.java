@@ -1,5 +1,6 @@
 package analyzer.dissect;
 
+import analyzer.dissect.dns.DnsTcpProtocol;
 import analyzer.dissect.http2.Http2Protocol;
 import analyzer.dissect.websocket.WebSocketProtocol;
 import analyzer.dissect.mail.MailProtocol;
@@ -31,6 +32,7 @@ public final class Protocols {
             .heuristic(PostgresProtocol.INSTANCE)
             .heuristic(RedisProtocol.INSTANCE)
             .heuristic(TelnetProtocol.INSTANCE)
+            .heuristic(DnsTcpProtocol.INSTANCE)
             .alpn("http/1.1", Http1Protocol.INSTANCE)
             .alpn("h2", Http2Protocol.INSTANCE)
             .upgrade("h2c", Http2Protocol.INSTANCE)
