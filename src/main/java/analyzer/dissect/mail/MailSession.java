@@ -38,6 +38,8 @@ final class MailSession {
     private SessionEvents heldGreetingEvents;
     private final List<String> reply = new ArrayList<>();
     private int replyMore;
+    /** SMTP/FTP: the code of the multi-line reply under way ("211" after "211-"), or null. */
+    private String openReplyCode;
     /** Whether the client's last command was only negotiation (so is the server's answer to it). */
     private boolean lastCommandNegotiation = true;
     private String lastCommand = "";
@@ -150,19 +152,29 @@ final class MailSession {
         } else {
             replyMore++;
         }
-        boolean last = line.length() < 4 || line.charAt(3) != '-' || !Character.isDigit(line.charAt(0));
+        boolean coded = line.length() >= 4 && line.substring(0, 3).chars().allMatch(Character::isDigit);
+        if (openReplyCode == null && coded && line.charAt(3) == '-') {
+            openReplyCode = line.substring(0, 3);
+        }
+        // RFC 959 4.2: a multi-line reply ends only at its code and a space; lines between may be anything
+        // (FTP's FEAT lists its features as " AUTH TLS").
+        boolean last = openReplyCode == null || line.startsWith(openReplyCode + " ") || line.equals(openReplyCode);
         if (!last) {
             return After.TEXT;
         }
+        openReplyCode = null;
         List<String> lines = finishReply();
         String code = line.length() >= 3 ? line.substring(0, 3) : line;
         out.text(dialect.label, lines, lastCommandNegotiation);
-        for (String l : lines) {
-            String u = l.toUpperCase(Locale.ROOT);
-            if ((dialect == Dialect.SMTP && u.matches("\\d{3}[ -]STARTTLS.*"))
-                    || (dialect == Dialect.FTP && u.matches("(\\d{3}[ -])? ?AUTH .*TLS.*"))) {
-                out.startTls(dialect.label, Step.OFFERED, dialect == Dialect.SMTP ? "STARTTLS in the EHLO reply"
-                        : "AUTH TLS in the FEAT reply");
+        // Offered only in the reply listing extensions (EHLO's 250, FEAT's 211), not in a reply that names it.
+        if (code.equals(dialect == Dialect.SMTP ? "250" : "211")) {
+            for (String l : lines) {
+                String u = l.toUpperCase(Locale.ROOT);
+                if ((dialect == Dialect.SMTP && u.matches("\\d{3}[ -]STARTTLS.*"))
+                        || (dialect == Dialect.FTP && u.matches("(\\d{3}[ -])? ?AUTH .*TLS.*"))) {
+                    out.startTls(dialect.label, Step.OFFERED, dialect == Dialect.SMTP ? "STARTTLS in the EHLO reply"
+                            : "AUTH TLS in the FEAT reply");
+                }
             }
         }
         if (startTlsRequested) {

@@ -81,6 +81,16 @@ class MailDissectionTest {
     }
 
     @Test
+    void ftpAuthTlsIsOfferedOnlyByTheFeatReplyNotByTheAcceptance() {
+        server("220 FTP ready\r\n").client("FEAT\r\n").server("211-Features:\r\n AUTH TLS\r\n UTF8\r\n211 End\r\n")
+                .client("AUTH TLS\r\n").server("234 AUTH TLS successful\r\n");
+        assertEquals(List.of(StartTlsSeen.Step.OFFERED, StartTlsSeen.Step.REQUESTED, StartTlsSeen.Step.ACCEPTED),
+                of(StartTlsSeen.class).stream().map(StartTlsSeen::step).toList(), events.toString());
+        assertEquals("AUTH TLS in the FEAT reply", of(StartTlsSeen.class).get(0).detail());
+        assertEquals(3, of(StartTlsSeen.class).get(0).frames().first());
+    }
+
+    @Test
     void imapLoginWithQuotedAndLiteralArguments() {
         server("* OK ready\r\n").client("a1 LOGIN \"al ice\" {9}\r\n").server("+ go on\r\n")
                 .client("won\"der\\l\r\n").server("a1 OK done\r\n");
