@@ -1,7 +1,8 @@
 """Python's own mail and FTP clients (smtplib, imaplib, poplib, ftplib) against a test server.
 
 Usage: mail_client.py smtp|imap|pop3|ftp PORT USER PASSWORD [--tls] [--auth=LOGIN]
-With --tls the client upgrades (STARTTLS, STLS, AUTH TLS) before it logs in; without, it logs in in clear.
+With --tls the client upgrades (STARTTLS, STLS, AUTH TLS after FEAT) before it logs in; without, it logs in in
+clear. --auth names the SASL mechanism (SMTP: LOGIN, PLAIN, …; IMAP: PLAIN, through AUTHENTICATE, not LOGIN).
 Prints "done" when the exchange went through.
 """
 import ftplib
@@ -34,7 +35,10 @@ elif mode == "imap":
     m = imaplib.IMAP4("127.0.0.1", port, timeout=10)
     if tls:
         m.starttls(ssl_context=context)
-    m.login(user, password)
+    if mechanism == "PLAIN":
+        m.authenticate("PLAIN", lambda challenge: b"\0" + user.encode() + b"\0" + password.encode())
+    else:
+        m.login(user, password)
     m.logout()
 elif mode == "pop3":
     p = poplib.POP3("127.0.0.1", port, timeout=10)
@@ -49,6 +53,7 @@ elif mode == "ftp":
     f = (ftplib.FTP_TLS(context=context, timeout=10) if tls else ftplib.FTP(timeout=10))
     f.connect("127.0.0.1", port)
     if tls:
+        f.sendcmd("FEAT")  # as FileZilla does, to see AUTH TLS offered
         f.auth()
     f.login(user, password)
     f.pwd()

@@ -88,6 +88,11 @@ class Session(socketserver.StreamRequestHandler):
             elif verb == "STARTTLS":
                 self.send(tag + " OK Begin TLS negotiation now")
                 self.upgrade()
+            elif verb == "AUTHENTICATE":
+                if len(rest[0].split(" ")) < 2:  # no initial response: ask for it
+                    self.send("+ ")
+                    self.readline()
+                self.send(tag + " OK AUTHENTICATE completed")
             elif verb == "LOGOUT":
                 self.send("* BYE logging out")
                 self.send(tag + " OK LOGOUT completed")

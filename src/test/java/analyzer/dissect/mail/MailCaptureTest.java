@@ -111,17 +111,25 @@ class MailCaptureTest {
 
     @Test
     void imapLoginInClearIsFlaggedAndTheUpgradedSessionIsEncrypted() throws Exception {
-        Recorded r = record("imap", List.of(List.of(), List.of("--tls")));
+        Recorded r = record("imap", List.of(List.of(), List.of("--tls"), List.of("--auth=PLAIN")));
         String text = r.text();
         assertTrue(text.contains("IMAP  * OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] ready"), text);
         assertTrue(text.contains("IMAP  LOGIN  user alice  password hunt…"), text);
         assertTrue(text.contains("IMAP  upgrade to TLS accepted: what follows is TLS"), text);
+        assertTrue(text.matches("(?s).*#3 [^\\n]*IMAP  AUTHENTICATE PLAIN  user alice  password hunt….*"), text);
         List<String> tshark = Tshark.fields(r.pcap(), List.of("tcp.port==" + r.port() + ",imap"),
                 "imap.request.username", "imap.request.username", "imap.request.password");
         assertEquals(List.of(USER + "\t" + PASSWORD), tshark);
+        // tshark leaves AUTHENTICATE's response in base64 (the line after the server's "+").
+        List<String> sasl = Tshark.fields(r.pcap(), List.of("tcp.port==" + r.port() + ",imap"),
+                "imap.request && !imap.request.command", "imap.request");
+        assertEquals(List.of("\0" + USER + "\0" + PASSWORD), sasl.stream().map(b -> new String(
+                java.util.Base64.getDecoder().decode(b.strip()), java.nio.charset.StandardCharsets.UTF_8)).toList());
         CommandRun check = check(r);
         assertEquals(1, check.code(), check.out());
         assertTrue(check.out().contains("credentials   IMAP LOGIN  user alice  password hunt…"), check.out());
+        assertTrue(joined(check.out()).contains("credentials   IMAP AUTHENTICATE PLAIN  user alice  password hunt…"),
+                check.out());
         assertTrue(joined(check.out()).matches("(?s).*ENCRYPTED  #2 [^\\n]*IMAP upgraded to TLS at frame \\d+; before that"
                 + " only the banner and CAPABILITY; then TLS.*"), check.out());
     }
@@ -151,6 +159,8 @@ class MailCaptureTest {
         assertTrue(text.contains("FTP  220 FTP server ready"), text);
         assertTrue(text.contains("FTP  USER alice"), text);
         assertTrue(text.contains("FTP  USER/PASS  user alice  password hunt…"), text);
+        assertEquals(1, text.split("FTP  upgrade to TLS offered \\(AUTH TLS in the FEAT reply\\)", -1).length - 1,
+                "offered once, by FEAT (not again by the 234 that accepts): " + text);
         assertTrue(text.contains("FTP  upgrade to TLS requested (AUTH TLS)"), text);
         assertTrue(text.contains("FTP  upgrade to TLS accepted: what follows is TLS"), text);
         List<String> tshark = Tshark.fields(r.pcap(), List.of("tcp.port==" + r.port() + ",ftp"),
@@ -160,7 +170,7 @@ class MailCaptureTest {
         assertEquals(1, check.code(), check.out());
         assertTrue(check.out().contains("credentials   FTP USER/PASS  user alice  password hunt…"), check.out());
         assertTrue(joined(check.out()).matches("(?s).*ENCRYPTED  #2 [^\\n]*FTP upgraded to TLS at frame \\d+; before that"
-                + " only the banner; then TLS.*"), check.out());
+                + " only the banner and FEAT; then TLS.*"), check.out());
     }
 
     /** check's text with its wrapped lines (80 columns, summary under the connection) joined back into one. */
