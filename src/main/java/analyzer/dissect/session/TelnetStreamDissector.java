@@ -36,6 +36,8 @@ final class TelnetStreamDissector implements StreamDissector {
     /** 0: data; 1: after IAC; 2: after IAC and an option verb; 3: in a subnegotiation; 4: IAC inside it. */
     private int iacState;
     private boolean overlong;
+    /** Server: the line under way began with a prompt that was shown when it came ("Password: "). */
+    private boolean promptShown;
 
     TelnetStreamDissector(StreamContext stream) {
         this.stream = stream;
@@ -65,8 +67,13 @@ final class TelnetStreamDissector implements StreamDissector {
             }
         }
         if (!client && text.length() > 0) {
-            // A prompt ("login: ") waits without a line end: remember it for what the client types next.
+            // A prompt ("login: ") waits without a line end: remember it for what the client types next, and
+            // show it now, before what is typed at it.
             remember(text.toString());
+            if (!promptShown && text.toString().strip().endsWith(":")) {
+                promptShown = true;
+                events.text(List.of(decoded(text.toString())), false);
+            }
         }
     }
 
@@ -91,18 +98,25 @@ final class TelnetStreamDissector implements StreamDissector {
     }
 
     private void endLine() {
-        String line = new String(text.toString().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        String line = decoded(text.toString());
         text.setLength(0);
         overlong = false;
         if (client) {
             typed(line);
         } else {
             remember(line);
-            if (!line.isBlank()) {
+            // A prompt already shown is shown again only with what was echoed after it ("login: alice").
+            boolean echoed = !promptShown || !line.strip().endsWith(":");
+            if (!line.isBlank() && echoed) {
                 events.text(List.of(line), false);
             }
+            promptShown = false;
             state.serverTail.setLength(0);
         }
+    }
+
+    private static String decoded(String latin1) {
+        return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 
     private void remember(String shown) {
@@ -127,6 +141,7 @@ final class TelnetStreamDissector implements StreamDissector {
     public void gap(long missingBytes, long frame, long timestampMicros) {
         text.setLength(0);
         iacState = 0;
+        promptShown = false;
     }
 
     @Override

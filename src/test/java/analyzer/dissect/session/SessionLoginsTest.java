@@ -104,6 +104,9 @@ class SessionLoginsTest {
         assertTrue(read.out().contains("telnet  login: alice"), read.out());
         assertTrue(read.out().contains("telnet  login  user alice  password hunt…"), read.out());
         assertTrue(read.out().contains("telnet  Welcome, alice."), read.out());
+        assertTrue(read.out().indexOf("telnet  Password:") >= 0 && read.out().indexOf("telnet  Password:")
+                < read.out().indexOf("telnet  login  user alice"), "the prompt is shown when it came, before the"
+                + " password typed at it: " + read.out());
         List<String> tshark = Tshark.fields(pcap, List.of("tcp.port==" + telnetPort + ",telnet"), "telnet.data",
                 "telnet.data");
         assertTrue(String.join("", tshark).contains(PASSWORD.substring(0, 4)), "tshark sees the typed password: "
