@@ -178,7 +178,9 @@ class HandOffTest {
         Conversation c = new Conversation(withToy())
                 .client("GET / HTTP/1.1\r\nUpgrade: other\r\n\r\n")
                 .server("HTTP/1.1 101 Switching Protocols\r\nUpgrade: other\r\n\r\n")
-                .server(new byte[]{1, 2, 3})
+                // Bytes no heuristic waits on: {1, 2, 3} could begin a DNS-over-TCP query (a length of 258), {0, …}
+                // a PostgreSQL message, and those are held until enough has come to tell.
+                .server(new byte[]{0x7f, 2, 3})
                 .client("TOY detected\n");
         assertEquals(List.of("TOY detected"), lines(c));
         assertEquals(3, c.only(RawDataSeen.class).length());

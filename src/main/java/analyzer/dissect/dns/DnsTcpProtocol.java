@@ -6,10 +6,10 @@ import analyzer.dissect.StreamProtocol;
 
 /**
  * DNS over TCP (RFC 1035 §4.2.2, RFC 7766): each message after a two-byte length. Recognised by the client's first
- * query, before the whole of it has arrived: a length that can hold a question, then a header that only a query
- * has — opcode QUERY, no truncation, the reserved bit and the response code zero, exactly one question, no answers,
- * at most one authority record (an IXFR's SOA) and two additional ones (EDNS, TSIG) — and a first label of at most
- * 63 bytes. Fifteen bytes with that shape are not found at the start of other streams. The client's side claims
+ * query, before the whole of it has arrived: a length that can hold a question and no more than a query needs, then
+ * a header that only a query has — opcode QUERY, no truncation, the reserved bit and the response code zero, exactly
+ * one question, no answers, at most one authority record (an IXFR's SOA) and two additional ones (EDNS, TSIG) — and
+ * a first label of at most 63 bytes. Fifteen bytes with that shape are not found at the start of other streams. The client's side claims
  * the server's.
  */
 public final class DnsTcpProtocol implements StreamProtocol {
@@ -20,6 +20,11 @@ public final class DnsTcpProtocol implements StreamProtocol {
     private static final int PROBE = 15;
     /** A header and the shortest question (the root name, type and class). */
     private static final int SHORTEST_QUERY = 12 + 5;
+    /**
+     * The longest first query looked for: one question, an IXFR's SOA, EDNS (padded to a block, RFC 8467) and a
+     * TSIG fit in far less. Longer lengths are left to other protocols at once rather than held for 15 bytes.
+     */
+    private static final int LONGEST_QUERY = 4096;
 
     private DnsTcpProtocol() {
     }
@@ -49,7 +54,8 @@ public final class DnsTcpProtocol implements StreamProtocol {
     private static boolean plausible(byte[] d, int at, int i) {
         int b = d[at + i] & 0xff;
         return switch (i) {
-            case 1 -> u16(d, at) >= SHORTEST_QUERY;
+            case 0 -> b <= LONGEST_QUERY >> 8;
+            case 1 -> u16(d, at) >= SHORTEST_QUERY && u16(d, at) <= LONGEST_QUERY;
             case 4 -> (b & 0x80) == 0 && (b & 0x78) == 0 && (b & 0x02) == 0; // a query, opcode QUERY, not truncated
             case 5 -> (b & 0x40) == 0 && (b & 0x0f) == 0;                    // Z and RCODE zero
             case 6, 8, 9, 10, 12 -> b == 0;
@@ -57,7 +63,7 @@ public final class DnsTcpProtocol implements StreamProtocol {
             case 11 -> b <= 1;
             case 13 -> b <= 2;
             case 14 -> b <= 63;
-            default -> true;                                                  // the length's first byte, the id
+            default -> true;                                                  // the id
         };
     }
 
