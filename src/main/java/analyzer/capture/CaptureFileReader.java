@@ -148,8 +148,7 @@ final class CaptureFileReader implements AutoCloseable {
             interfaceLinkTypes = new int[0];
             interfaceUnits = new long[0];
         }
-        int length = buf.getInt(buf.position() + 4);
-        checkBlockLength(length);
+        int length = checkBlockLength(buf.getInt(buf.position() + 4));
         if (!fill(length)) {
             throw truncated("block");
         }
@@ -201,11 +200,14 @@ final class CaptureFileReader implements AutoCloseable {
         return v;
     }
 
-    private void checkBlockLength(int length) throws CaptureException {
+    /** The block length field, read as the unsigned number it is; returns it when plausible. */
+    private int checkBlockLength(int field) throws CaptureException {
+        long length = field & 0xffffffffL;
         if (length < 12 || length > MAX_FRAME + 64 || (length & 3) != 0) {
             throw new CaptureException(file + " is damaged after " + packets + " packets: impossible block length "
                     + length);
         }
+        return (int) length;
     }
 
     /** Delivers every frame; damage ends the run with a CaptureException after the frames before it. */
@@ -228,17 +230,18 @@ final class CaptureFileReader implements AutoCloseable {
             int p = buf.position();
             long sec = buf.getInt(p) & 0xffffffffL;
             long frac = buf.getInt(p + 4) & 0xffffffffL;
-            int caplen = buf.getInt(p + 8);
+            long caplen = buf.getInt(p + 8) & 0xffffffffL;
             int origlen = buf.getInt(p + 12);
-            if (caplen < 0 || caplen > MAX_FRAME) {
+            if (caplen > MAX_FRAME) {
                 throw new CaptureException(file + " is damaged after " + packets + " packets: impossible packet length "
                         + caplen);
             }
-            if (!fill(16 + caplen)) {
+            int length = (int) caplen;
+            if (!fill(16 + length)) {
                 throw truncated("packet");
             }
-            deliver(handler, buf.position() + 16, caplen, origlen, sec * 1_000_000L + scale(frac, timeUnitsPerSecond));
-            buf.position(buf.position() + 16 + caplen);
+            deliver(handler, buf.position() + 16, length, origlen, sec * 1_000_000L + scale(frac, timeUnitsPerSecond));
+            buf.position(buf.position() + 16 + length);
         }
     }
 
@@ -255,15 +258,14 @@ final class CaptureFileReader implements AutoCloseable {
                 readNonPacketBlock();
                 continue;
             }
-            int length = buf.getInt(buf.position() + 4);
-            checkBlockLength(length);
+            int length = checkBlockLength(buf.getInt(buf.position() + 4));
             if (!fill(length)) {
                 throw truncated("packet block");
             }
             int b = buf.position();
             if (type == 3) {
                 int origlen = buf.getInt(b + 8);
-                int caplen = Math.min(origlen, length - 16);
+                int caplen = (int) Math.min(origlen & 0xffffffffL, length - 16);
                 checkInterface(0);
                 deliver(handler, b + 12, caplen, origlen, 0);
             } else {

@@ -144,6 +144,41 @@ class PcapFilesTest {
         assertTrue(!r.err().contains("Exception"), r.err());
     }
 
+    /** Length fields are unsigned 32-bit numbers: a damaged one is quoted as the file has it, never negative. */
+    @Test
+    void impossibleLengthsAreQuotedAsTheUnsignedNumbersInTheFile() throws Exception {
+        Path file = dir.resolve("x.pcap");
+        SyntheticCapture.write(file);
+        byte[] all = Files.readAllBytes(file);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all).order(java.nio.ByteOrder.nativeOrder());
+        int third = 24;
+        for (int i = 0; i < 2; i++) {
+            third += 16 + b.getInt(third + 8);
+        }
+        b.putInt(third + 8, 0xFFFFFFF0);
+        Files.write(file, all);
+        Result r = run("read", file.toString(), "--color", "never");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("is damaged after 2 packets: impossible packet length 4294967280"), r.err());
+
+        // pcapng: a section header, an Ethernet interface, then blocks whose lengths are damaged.
+        java.nio.ByteBuffer ng = java.nio.ByteBuffer.allocate(28 + 20 + 16 + 60 + 12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ng.putInt(0x0A0D0D0A).putInt(28).putInt(0x1A2B3C4D).putShort((short) 1).putShort((short) 0).putLong(-1)
+                .putInt(28);
+        ng.putInt(1).putInt(20).putShort((short) 1).putShort((short) 0).putInt(65535).putInt(20);
+        // a simple packet block whose original length is 0xFFFFFFF0: the 60 bytes it holds are shown
+        ng.putInt(3).putInt(16 + 60).putInt(0xFFFFFFF0);
+        byte[] frame = SyntheticCapture.frames().get(0);
+        ng.put(java.util.Arrays.copyOf(frame, 60)).putInt(16 + 60);
+        ng.putInt(6).putInt(0xFFFFFFF0).putInt(0);
+        Path pcapng = dir.resolve("x.pcapng");
+        Files.write(pcapng, java.util.Arrays.copyOf(ng.array(), ng.position()));
+        Result ngRun = run("read", pcapng.toString(), "--color", "never");
+        assertEquals(2, ngRun.code(), ngRun.err());
+        assertTrue(ngRun.err().contains("is damaged after 1 packets: impossible block length 4294967280"),
+                ngRun.err());
+    }
+
     @Test
     void missingAndNonCaptureFilesAreOneLineErrors() throws Exception {
         Result missing = run("read", dir.resolve("nope.pcap").toString());
