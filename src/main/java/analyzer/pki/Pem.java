@@ -113,7 +113,7 @@ public final class Pem {
                         .build());
             }
         } catch (OperatorCreationException | org.bouncycastle.util.io.pem.PemGenerationException e) {
-            throw new PkiException("cannot encode the private key for " + file + ": " + e.getMessage(), e);
+            throw new PkiException("cannot encode the private key for " + file + ": " + PkiException.reasonOf(e), e);
         }
         write(file, force, true, pem(file, generator));
     }
@@ -129,7 +129,7 @@ public final class Pem {
                 try {
                     certificates.add(converter.getCertificate(holder));
                 } catch (CertificateException e) {
-                    throw new PkiException(file + " holds a damaged certificate: " + e.getMessage(), e);
+                    throw new PkiException(file + " holds a damaged certificate: " + PkiException.reasonOf(e), e);
                 }
             }
         }
@@ -200,7 +200,7 @@ public final class Pem {
                 try {
                     return new JcaPEMKeyConverter().getPrivateKey(info);
                 } catch (IOException e) {
-                    throw new PkiException(file + " holds a private key this tool cannot use: " + e.getMessage(), e);
+                    throw new PkiException(file + " holds a private key this tool cannot use: " + PkiException.reasonOf(e), e);
                 }
             }
         }
@@ -231,7 +231,7 @@ public final class Pem {
             // the passphrase is what the user can fix.
             throw new PkiException("wrong passphrase for " + file, e);
         } catch (OperatorCreationException e) {
-            throw new PkiException(file + " is encrypted with a scheme this tool cannot decrypt: " + e.getMessage(), e);
+            throw new PkiException(file + " is encrypted with a scheme this tool cannot decrypt: " + PkiException.reasonOf(e), e);
         }
     }
 
@@ -276,7 +276,7 @@ public final class Pem {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            throw new PkiException(file + " is not a valid PEM file: " + firstLine(e.getMessage()), e);
+            throw new PkiException(file + " is not a valid PEM file: " + PkiException.reasonOf(e), e);
         }
         return objects;
     }
@@ -377,13 +377,5 @@ public final class Pem {
             return new FileAttribute<?>[0];
         }
         return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(secret ? SECRET : PUBLIC)};
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable content";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

@@ -216,4 +216,39 @@ class PemTest {
                     ((java.security.interfaces.ECPrivateKey) actual).getS());
         }
     }
+
+    /** Damaged blocks of each kind: the message says what is wrong in words, without the libraries' class names. */
+    @Test
+    void damagedBlocksAreDescribedWithoutClassNames() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        byte[] noise = new byte[300];
+        random.nextBytes(noise);
+        byte[] badLength = new byte[54];
+        random.nextBytes(badLength);
+        badLength[0] = 0x30;
+        badLength[1] = (byte) 0x82;
+        badLength[2] = 0x01;
+        badLength[3] = 0x00;
+        byte[] tinySequence = {0x30, 0x03, 0x02, 0x01, 0x05};
+        String[] kinds = {"CERTIFICATE", "PRIVATE KEY", "CERTIFICATE REQUEST", "ENCRYPTED PRIVATE KEY",
+            "EC PRIVATE KEY", "RSA PRIVATE KEY"};
+        int n = 0;
+        for (String kind : kinds) {
+            for (byte[] content : List.of(noise, badLength, tinySequence)) {
+                Path file = dir.resolve("damaged-" + n++ + ".pem");
+                Files.writeString(file, "-----BEGIN " + kind + "-----\n"
+                        + java.util.Base64.getMimeEncoder().encodeToString(content) + "\n-----END " + kind + "-----\n");
+                for (org.junit.jupiter.api.function.Executable read : List.<org.junit.jupiter.api.function.Executable>of(
+                        () -> Pem.kindOf(file), () -> Pem.readCertificates(file),
+                        () -> Pem.readPrivateKey(file, "x".toCharArray()))) {
+                    PkiException e = assertThrows(PkiException.class, read);
+                    String m = e.getMessage();
+                    assertTrue(m.startsWith(file.toString()), m);
+                    assertFalse(m.matches("(?s).*\\b(java|javax|org|sun)\\.[a-z]+\\..*"), kind + ": " + m);
+                    assertFalse(m.matches("(?s).*[A-Za-z]+(Exception|Error)\\b.*"), kind + ": " + m);
+                    assertFalse(m.contains("\n"), m);
+                }
+            }
+        }
+    }
 }
