@@ -51,11 +51,20 @@ final class SecretRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             return;
         }
         HttpMethod method = request.method();
+        HttpVersion version = request.protocolVersion();
+        if (version.majorVersion() != 1) {
+            // "PRI * HTTP/2.0" is the HTTP/2 preface: this server speaks HTTP/1.x, in which it says so.
+            refuse(ctx, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "This server speaks HTTP/1.1; "
+                    + version.text() + " is not supported.\n", listener, secure, method.name(), request.uri());
+            return;
+        }
         SecretSite.Reply reply = site.handle(new SecretSite.Request(method.name(), request.uri(),
                 request.headers().get(HttpHeaderNames.COOKIE), request.headers().get(HttpHeaderNames.CONTENT_TYPE),
                 ByteBufUtil.getBytes(request.content()), secure));
         boolean head = method.equals(HttpMethod.HEAD);
-        FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(),
+        // An HTTP/1.0 client gets 1.0 answers (and their connection rules); any later 1.x is answered as 1.1.
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                version.minorVersion() == 0 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(reply.status()),
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(reply.body()));
         response.headers()
@@ -134,7 +143,7 @@ final class SecretRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             return alertEnded(m.substring(alert + "Received fatal alert: ".length()).trim());
         }
         if (t instanceof SSLException) {
-            return "TLS handshake failed: " + shorten(m);
+            return shorten(m); // the log line already says "TLS handshake failed: "
         }
         return "the connection closed during the TLS handshake";
     }

@@ -151,6 +151,22 @@ class SecretServerTest {
         assertTrue(ok.endsWith("fluffy tail"), ok);
     }
 
+    /** An HTTP/1.1 server answers other versions in its own (RFC 9110 15.6.6), and the HTTP/2 preface too. */
+    @Test
+    void otherHttpVersionsGet505InHttp11() throws Exception {
+        start(SecretServerConfig.defaults());
+        String h2 = raw(server, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+        assertTrue(h2.startsWith("HTTP/1.1 505 HTTP Version Not Supported\r\n"), h2);
+        assertEquals(1, h2.split("HTTP/1.1 ", -1).length - 1, "one answer, then the connection closes: " + h2);
+        String three = raw(server, "GET / HTTP/3.0\r\nHost: x\r\n\r\n");
+        assertTrue(three.startsWith("HTTP/1.1 505 HTTP Version Not Supported\r\n"), three);
+        String minor = raw(server, "GET / HTTP/1.7\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertTrue(minor.startsWith("HTTP/1.1 200 OK\r\n"), minor);
+        String old = raw(server, "GET / HTTP/1.0\r\n\r\n");
+        assertTrue(old.startsWith("HTTP/1.0 200 OK\r\n") && old.endsWith("fluffy tail"), old);
+        assertTrue(log.stream().anyMatch(r -> r.status() == 505 && r.method().equals("PRI")), log.toString());
+    }
+
     @Test
     void oversizedBodyGets413() throws Exception {
         start(SecretServerConfig.defaults());
