@@ -77,6 +77,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Before any TLS class reads it: the JDK takes this setting once, at its first server handshake.
+        analyzer.pki.ServerTlsPolicy.rejectClientInitiatedRenegotiation();
         // Netty's leak detector samples buffer allocations with stack traces: worth it in tests (which set the
         // level explicitly), a measurable cost on a capture of a million packets.
         if (System.getProperty("io.netty.leakDetection.level") == null) {

@@ -3,6 +3,7 @@ package analyzer.proxy;
 import analyzer.pki.ForgedCertificateAuthority;
 import analyzer.pki.ForgedLeaf;
 import analyzer.pki.PkiException;
+import analyzer.pki.ServerTlsPolicy;
 import analyzer.pki.TlsKeyLog;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -45,9 +46,8 @@ final class ForgedContexts {
         SslContext context;
         try {
             ForgedLeaf leaf = ca.leafFor(host);
-            SslContextBuilder builder = SslContextBuilder.forServer(leaf.privateKey(), leaf.chain())
-                    .sslProvider(SslProvider.JDK)
-                    .protocols(PROTOCOLS);
+            SslContextBuilder builder = ServerTlsPolicy.apply(SslContextBuilder.forServer(leaf.privateKey(),
+                    leaf.chain()).sslProvider(SslProvider.JDK));
             context = keyLog == null ? builder.build() : keyLog.attach(keyLog.configure(builder).build());
         } catch (PkiException | SSLException e) {
             throw new IllegalStateException("cannot use the certificate forged for " + host + ": " + e.getMessage(), e);

@@ -4,6 +4,7 @@ import analyzer.flow.Endpoint;
 import analyzer.flow.Flow;
 import analyzer.pki.KeyType;
 import analyzer.pki.PkiException;
+import analyzer.pki.ServerTlsPolicy;
 import analyzer.proxy.HandshakeWatcher;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -176,7 +177,7 @@ public final class SecretServer implements AutoCloseable {
             if (tls.rsaKeyExchange()) {
                 builder.protocols("TLSv1.2").ciphers(RSA_KEY_EXCHANGE_SUITES);
             } else {
-                builder.protocols("TLSv1.3", "TLSv1.2");
+                ServerTlsPolicy.apply(builder);
             }
             if (tls.keyLog() == null) {
                 return builder.build();
