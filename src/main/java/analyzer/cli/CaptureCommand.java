@@ -141,6 +141,9 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
                 + (stats.droppedByInterface() > 0 ? ", " + stats.droppedByInterface() + " by the interface" : "")
                 + (backlogDropped > 0 ? ", " + backlogDropped + " by analyzer (backlog over "
                         + (LiveRun.BACKLOG_BYTES >> 20) + " MiB)" : ""));
+        if (pipeline.trackingNote() != null) {
+            err.println(pipeline.trackingNote());
+        }
         if (writer != null) {
             String secrets = keys.openedKeyLog();
             writer.secrets(secrets);

@@ -298,6 +298,9 @@ public final class CheckCommand implements Callable<Integer> {
             SniffPipeline pipeline = pipeline(source.linkType(), traffic,
                     page == null ? null : page.feed("wire", "file " + read, false), out, keys);
             CaptureException failure = pipeline.readAll(source);
+            if (pipeline.trackingNote() != null) {
+                spec.commandLine().getErr().println(pipeline.trackingNote());
+            }
             if (failure != null) {
                 // Judging half a file would be a guess: say what broke instead of a verdict.
                 throw Errors.of(failure);
@@ -359,6 +362,9 @@ public final class CheckCommand implements Callable<Integer> {
                 throw new UserError("cannot run " + String.join(" ", command) + ": " + end.command().error());
             }
             pipeline.finish();
+            if (pipeline.trackingNote() != null) {
+                err.println(pipeline.trackingNote());
+            }
             long kernel = source.stats().droppedByKernel();
             if (kernel + end.droppedByBacklog() > 0) {
                 err.println("note: " + (kernel + end.droppedByBacklog())

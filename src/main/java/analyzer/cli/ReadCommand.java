@@ -58,8 +58,11 @@ public final class ReadCommand implements Callable<Integer> {
             CaptureException failure = pipeline.readAll(source);
             if (!noSummary) {
                 err.println(pipeline.summary());
-                err.flush();
             }
+            if (pipeline.trackingNote() != null) {
+                err.println(pipeline.trackingNote());
+            }
+            err.flush();
             if (page != null) {
                 page.linger(failure == null ? file + " · " + pipeline.summary()
                         : "the file could not be read to its end: " + failure.getMessage(),

@@ -122,4 +122,9 @@ final class SniffPipeline {
     String summary() {
         return sniffer.summary();
     }
+
+    /** See {@link Sniffer#trackingNote()}. */
+    String trackingNote() {
+        return sniffer.trackingNote();
+    }
 }

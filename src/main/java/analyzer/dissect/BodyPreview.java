@@ -17,6 +17,11 @@ public final class BodyPreview {
         this.max = max;
     }
 
+    /** Heap this preview takes: what HTTP/1 and HTTP/2 dissectors add to their retained bytes. */
+    public long footprint() {
+        return 48 + kept.length;
+    }
+
     public void reset() {
         fill = 0;
         length = 0;

@@ -50,6 +50,11 @@ final class ConnectionDissector implements ConnectionListener, ConnectionContext
         serverToClient.close();
     }
 
+    @Override
+    public long retainedBytes() {
+        return 96 + 16L * state.length + clientToServer.retainedBytes() + serverToClient.retainedBytes();
+    }
+
     private DirectionDissector of(Direction direction) {
         return direction == Direction.CLIENT_TO_SERVER ? clientToServer : serverToClient;
     }

@@ -2,7 +2,6 @@ package analyzer.dissect;
 
 import analyzer.flow.Direction;
 import analyzer.flow.Flow;
-import java.util.Arrays;
 
 /**
  * One direction of a connection, and the {@link StreamContext} of whichever {@link StreamDissector} reads it: it
@@ -39,13 +38,8 @@ final class DirectionDissector implements StreamContext {
     private StreamProtocol protocol;
     private StreamProtocol resyncProtocol;
 
-    /** The first bytes while they are too few to decide, with the delivery each came in. */
-    private final byte[] probe;
-    private int probeFill;
-    private final int[] segmentLength;
-    private final long[] segmentFrame;
-    private final long[] segmentTime;
-    private int segments;
+    /** The first bytes while they are too few to decide; made only then (most streams decide on their first). */
+    private Probe probe;
     private final boolean[] needMore = new boolean[1];
 
     /** Set while the dissector is being fed: a hand-off it asks for is carried out when the call returns. */
@@ -64,12 +58,41 @@ final class DirectionDissector implements StreamContext {
         this.sink = sink;
         this.options = connection.options();
         this.protocols = connection.protocols();
-        int probeLength = protocols.probeLength();
-        this.probe = new byte[probeLength];
-        this.segmentLength = new int[probeLength];
-        this.segmentFrame = new long[probeLength];
-        this.segmentTime = new long[probeLength];
         this.raw = new RawStreamDissector(this);
+    }
+
+    /** The first bytes of a stream while too few to decide what it is, with the delivery each came in. */
+    private static final class Probe {
+        final byte[] bytes;
+        int fill;
+        final int[] segmentLength;
+        final long[] segmentFrame;
+        final long[] segmentTime;
+        int segments;
+
+        Probe(int length) {
+            bytes = new byte[length];
+            segmentLength = new int[length];
+            segmentFrame = new long[length];
+            segmentTime = new long[length];
+        }
+
+        long footprint() {
+            return 64 + bytes.length * 21L;
+        }
+    }
+
+    /** Roughly what this direction holds: itself, the bytes held back for detection, its dissector's buffers. */
+    long retainedBytes() {
+        long held = 112;
+        if (probe != null) {
+            held += probe.footprint();
+        }
+        StreamDissector d = dissector;
+        if (d != null) {
+            held += d.retainedBytes();
+        }
+        return held;
     }
 
     // ---- the feed
@@ -137,23 +160,27 @@ final class DirectionDissector implements StreamContext {
         byte[] bytes = data;
         int from = offset;
         int count = length;
-        if (probeFill > 0) {
-            bytes = new byte[probe.length];
-            System.arraycopy(probe, 0, bytes, 0, probeFill);
-            int n = Math.min(length, bytes.length - probeFill);
-            System.arraycopy(data, offset, bytes, probeFill, n);
+        Probe p = probe;
+        if (p != null && p.fill > 0) {
+            bytes = new byte[p.bytes.length];
+            System.arraycopy(p.bytes, 0, bytes, 0, p.fill);
+            int n = Math.min(length, bytes.length - p.fill);
+            System.arraycopy(data, offset, bytes, p.fill, n);
             from = 0;
-            count = probeFill + n;
+            count = p.fill + n;
         }
         StreamProtocol found = protocols.recognise(bytes, from, count, needMore);
         if (found == null && needMore[0]) {
-            if (probeFill + length <= probe.length) {
-                System.arraycopy(data, offset, probe, probeFill, length);
-                probeFill += length;
-                segmentLength[segments] = length;
-                segmentFrame[segments] = frame;
-                segmentTime[segments] = timestampMicros;
-                segments++;
+            if (p == null) {
+                p = probe = new Probe(protocols.probeLength());
+            }
+            if (p.fill + length <= p.bytes.length) {
+                System.arraycopy(data, offset, p.bytes, p.fill, length);
+                p.fill += length;
+                p.segmentLength[p.segments] = length;
+                p.segmentFrame[p.segments] = frame;
+                p.segmentTime[p.segments] = timestampMicros;
+                p.segments++;
                 return;
             }
         }
@@ -215,31 +242,29 @@ final class DirectionDissector implements StreamContext {
 
     /** Feeds the held-back first bytes, delivery by delivery, to whatever the stream turned out to be. */
     private void replayProbe() {
-        if (probeFill == 0) {
+        Probe p = probe;
+        probe = null;
+        if (p == null || p.fill == 0) {
             return;
         }
-        byte[] bytes = Arrays.copyOf(probe, probeFill);
-        int count = segments;
-        int[] lengths = segmentLength.clone();
-        long[] frames = segmentFrame.clone();
-        long[] times = segmentTime.clone();
-        probeFill = 0;
-        segments = 0;
         int pos = 0;
-        for (int i = 0; i < count; i++) {
-            data(bytes, pos, lengths[i], frames[i], times[i]);
-            pos += lengths[i];
+        for (int i = 0; i < p.segments; i++) {
+            data(p.bytes, pos, p.segmentLength[i], p.segmentFrame[i], p.segmentTime[i]);
+            pos += p.segmentLength[i];
         }
     }
 
     private void flushProbeAsRaw() {
-        int pos = 0;
-        for (int i = 0; i < segments; i++) {
-            raw.data(probe, pos, segmentLength[i], segmentFrame[i], segmentTime[i]);
-            pos += segmentLength[i];
+        Probe p = probe;
+        probe = null;
+        if (p == null) {
+            return;
         }
-        probeFill = 0;
-        segments = 0;
+        int pos = 0;
+        for (int i = 0; i < p.segments; i++) {
+            raw.data(p.bytes, pos, p.segmentLength[i], p.segmentFrame[i], p.segmentTime[i]);
+            pos += p.segmentLength[i];
+        }
     }
 
     // ---- hand-off

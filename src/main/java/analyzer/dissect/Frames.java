@@ -67,8 +67,13 @@ public final class Frames {
         return Arrays.hashCode(numbers);
     }
 
-    /** Collects frame numbers as bytes arrive; ignores a frame equal to the last one added. */
+    /**
+     * Collects frame numbers as bytes arrive; ignores a frame equal to the last one added. A message spread over
+     * more than {@link #MAX} frames (a long download) keeps the first MAX - 1 and the last one.
+     */
     public static final class Builder {
+        public static final int MAX = 1024;
+
         private long[] buf = new long[4];
         private int size;
 
@@ -76,11 +81,20 @@ public final class Frames {
             if (frame <= 0 || (size > 0 && buf[size - 1] == frame)) {
                 return this;
             }
+            if (size == MAX) {
+                buf[MAX - 1] = frame;
+                return this;
+            }
             if (size == buf.length) {
-                buf = Arrays.copyOf(buf, size * 2);
+                buf = Arrays.copyOf(buf, Math.min(MAX, size * 2));
             }
             buf[size++] = frame;
             return this;
+        }
+
+        /** Heap this builder takes. */
+        public long footprint() {
+            return 32 + 8L * buf.length;
         }
 
         public boolean isEmpty() {

@@ -33,4 +33,14 @@ public interface StreamDissector {
      * release buffers. Called exactly once.
      */
     void close();
+
+    /**
+     * Roughly the heap this dissector holds for its stream: its own objects and whatever it buffers (a message head
+     * being read, a record or a handshake being reassembled). The sniffer bounds the memory of all the connections
+     * it tracks together and asks this after each delivery, so it must be cheap; 0 means "a few hundred bytes at
+     * most, whatever it is fed".
+     */
+    default long retainedBytes() {
+        return 0;
+    }
 }

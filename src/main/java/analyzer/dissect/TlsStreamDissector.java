@@ -453,4 +453,9 @@ final class TlsStreamDissector implements StreamDissector {
         System.arraycopy(src, offset, handshake, handshakeFill, count);
         handshakeFill += count;
     }
+
+    @Override
+    public long retainedBytes() {
+        return 640 + payload.length + handshake.length + decryptedHandshake.length + frames.footprint() + waitingBytes;
+    }
 }

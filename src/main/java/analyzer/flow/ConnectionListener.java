@@ -17,8 +17,20 @@ public interface ConnectionListener {
     /** Bytes that will never arrive (lost, not captured, or skipped because buffers were full). */
     void onGap(Direction direction, long missingBytes, long frame, long timestampMicros);
 
-    /** The connection ended: FIN from both sides, RST, idle expiry or the end of the capture. */
+    /**
+     * The connection ended: FIN from both sides, RST, idle expiry, the end of the capture, or the reassembler
+     * closing it early to stay within its bounds (EVICTED).
+     */
     void onClose(CloseReason reason, long frame, long timestampMicros);
 
-    enum CloseReason { FIN, RST, IDLE, END_OF_CAPTURE, PROXY }
+    /**
+     * Heap this listener holds for its connection, roughly: its own objects and what it buffers (a message head
+     * being read, a record being reassembled). The reassembler counts it against its bound on tracked memory and
+     * asks after each delivery; a listener that wraps another adds the other's.
+     */
+    default long retainedBytes() {
+        return 0;
+    }
+
+    enum CloseReason { FIN, RST, IDLE, END_OF_CAPTURE, PROXY, EVICTED }
 }

@@ -26,4 +26,10 @@ public abstract class ForwardingListener implements ConnectionListener {
     public void onClose(CloseReason reason, long frame, long timestampMicros) {
         inner.onClose(reason, frame, timestampMicros);
     }
+
+    /** What this decorator holds (a few fields) and what the listener it wraps holds. */
+    @Override
+    public long retainedBytes() {
+        return 32 + inner.retainedBytes();
+    }
 }

@@ -13,6 +13,8 @@ public final class PacketPipeline implements PacketHandler {
     private final PacketDecoder decoder;
     private final TcpReassembler reassembler;
     private final UdpFlows udp;
+    private final ReassemblyLimits limits;
+    private final int udpMaxFlows = UdpFlows.DEFAULT_MAX_FLOWS;
     private final FlowIds flowIds = new FlowIds();
     private long packets;
     private long bytes;
@@ -23,8 +25,9 @@ public final class PacketPipeline implements PacketHandler {
 
     public PacketPipeline(int linkType, ConnectionListenerFactory factory, ReassemblyLimits limits) {
         this.decoder = new PacketDecoder(linkType);
+        this.limits = limits;
         this.reassembler = new TcpReassembler(factory, limits, flowIds);
-        this.udp = new UdpFlows(factory, flowIds, UdpFlows.DEFAULT_MAX_FLOWS, limits.idleTimeoutMicros());
+        this.udp = new UdpFlows(factory, flowIds, udpMaxFlows, limits.idleTimeoutMicros());
     }
 
     @Override
@@ -79,5 +82,16 @@ public final class PacketPipeline implements PacketHandler {
 
     public long gaps() {
         return reassembler.gaps();
+    }
+
+    /** TCP connections and UDP flows closed early, the idlest first, to stay within the tracking limits. */
+    public long evicted() {
+        return reassembler.evicted() + udp.evicted();
+    }
+
+    /** "200 000 TCP connections and 96 MiB, 65 536 UDP flows": the limits {@link #evicted()} keeps to. */
+    public String trackingLimits() {
+        return limits.maxConnections() + " TCP connections and " + (limits.maxTrackedBytes() >> 20) + " MiB, "
+                + udpMaxFlows + " UDP flows";
     }
 }

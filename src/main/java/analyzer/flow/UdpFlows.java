@@ -48,7 +48,7 @@ public final class UdpFlows {
                 UdpFlow victim = eldest.next();
                 eldest.remove();
                 evicted++;
-                victim.listener.onClose(CloseReason.IDLE, frame, ts);
+                victim.listener.onClose(CloseReason.EVICTED, frame, ts);
             }
             flow = open(d, frame, ts);
             flows.put(key, flow);

@@ -118,5 +118,16 @@ public final class SecretScanner implements ConnectionListenerFactory {
         public void onClose(CloseReason reason, long frame, long ts) {
             inner.onClose(reason, frame, ts);
         }
+
+        @Override
+        public long retainedBytes() {
+            long held = 64;
+            for (byte[][] direction : tails) {
+                for (byte[] tail : direction) {
+                    held += tail == null ? 0 : 16 + tail.length;
+                }
+            }
+            return held + inner.retainedBytes();
+        }
     }
 }

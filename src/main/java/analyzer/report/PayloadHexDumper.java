@@ -19,6 +19,9 @@ public final class PayloadHexDumper implements ConnectionListenerFactory {
     private final Writer out;
     private final Style style;
 
+    /** One for all connections: they are fed by one thread, one delivery at a time. */
+    private final Utf8Text sb = new Utf8Text(1024);
+
     public PayloadHexDumper(ConnectionListenerFactory inner, Writer out, Style style) {
         this.inner = inner;
         this.out = out;
@@ -28,7 +31,6 @@ public final class PayloadHexDumper implements ConnectionListenerFactory {
     @Override
     public ConnectionListener open(Flow flow, long frame, long timestampMicros) {
         return new ForwardingListener(inner.open(flow, frame, timestampMicros)) {
-            private final Utf8Text sb = new Utf8Text(1024);
 
             @Override
             public void onData(Direction direction, byte[] data, int offset, int length, long frame, long ts) {

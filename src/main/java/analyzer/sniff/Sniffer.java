@@ -99,4 +99,18 @@ public final class Sniffer implements PacketHandler {
                 .countIfAny(counter.malformed(), "malformed frame")
                 .countIfAny(counter.gaps(), "gap").toString();
     }
+
+    /**
+     * When flows had to be closed early to keep memory bounded (a SYN flood, a capture of many idle connections):
+     * how many, and the limits; else null. A closed flow's later packets are read as a new flow.
+     */
+    public String trackingNote() {
+        long evicted = wire.evicted();
+        if (evicted == 0) {
+            return null;
+        }
+        return "note: " + SummaryLine.plural(evicted, "flow") + " closed early, the idlest first, to keep memory"
+                + " bounded (at most " + wire.trackingLimits() + " at once); a closed flow's later packets start a new"
+                + " one";
+    }
 }

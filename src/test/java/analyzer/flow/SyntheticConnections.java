@@ -1,27 +1,39 @@
 package analyzer.flow;
 
-import analyzer.capture.CaptureException;
-import analyzer.capture.PcapWriter;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Writes an Ethernet pcap of TCP connections on IPv4, segment by segment, for tests that read captures: whole
  * conversations, connections that only ever send a SYN, streams with bytes missing. Client addresses may vary
- * (10.x.y.z) so that millions of distinct connections fit; the server is 127.0.0.1.
+ * (10.x.y.z) so that millions of distinct connections fit; the server is 127.0.0.1. Written directly (a pcap is a
+ * header and records), so a test can make a capture of a million packets in a moment.
  */
 public final class SyntheticConnections implements AutoCloseable {
 
     public static final byte[] SERVER = {127, 0, 0, 1};
 
-    private final PcapWriter writer;
+    private final OutputStream out;
+    private final ByteBuffer recordHeader = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
     private long time = 1_700_000_000_000_000L;
 
-    private SyntheticConnections(PcapWriter writer) {
-        this.writer = writer;
+    private SyntheticConnections(OutputStream out) {
+        this.out = out;
     }
 
-    public static SyntheticConnections create(Path file) throws CaptureException {
-        return new SyntheticConnections(PcapWriter.create(file, PacketDecoder.DLT_EN10MB, 65535));
+    public static SyntheticConnections create(Path file) throws IOException {
+        OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+        ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+        header.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535)
+                .putInt(PacketDecoder.DLT_EN10MB);
+        out.write(header.array());
+        return new SyntheticConnections(out);
     }
 
     /** A client address 10.x.y.z numbered from 0. */
@@ -55,12 +67,20 @@ public final class SyntheticConnections implements AutoCloseable {
         byte[] f = FrameBuilder.ethernet(FrameBuilder.ipv4Tcp(src, dst, srcPort, dstPort, seq, ack, flags, payload),
                 false);
         time += 10;
-        writer.write(time, f, f.length, f.length);
+        recordHeader.clear();
+        recordHeader.putInt((int) (time / 1_000_000)).putInt((int) (time % 1_000_000)).putInt(f.length)
+                .putInt(f.length);
+        try {
+            out.write(recordHeader.array());
+            out.write(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
-    public void close() {
-        writer.close();
+    public void close() throws IOException {
+        out.close();
     }
 
     /** One connection; each side's sequence numbers advance with what it sends (or skips). */

@@ -191,4 +191,71 @@ class TcpReassemblerTest {
         assertEquals("[::1]:50000", only().flow.client().toString());
         assertEquals("hi", only().client());
     }
+
+    private static Endpoint client(int n) {
+        try {
+            return new Endpoint(InetAddress.getByAddress(SyntheticConnections.client(n)), 1024 + n % 60000);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A SYN flood fills the table with connections that never carried a byte: those go first, the real one stays. */
+    @Test
+    void aSynFloodIsBoundedInCountAndEvictsTheQuietFirst() {
+        reassembler = new TcpReassembler(recorder, ReassemblyLimits.defaults().withConnectionTable(1000, 1L << 30));
+        handshake(1000, 5000);
+        send(CLIENT, SERVER, 1001, 0, "GET / HTTP/1.1\r\n");
+        for (int i = 0; i < 50_000; i++) {
+            frame++;
+            reassembler.accept(TcpSegment.of(client(i), SERVER, i, 0, TcpSegment.SYN, new byte[0]), frame, frame * 1000);
+            assertTrue(reassembler.connectionsTracked() <= 1000);
+        }
+        assertEquals(49_001, reassembler.evicted());
+        RecordingListener.Conn real = recorder.connections.get(0);
+        assertNull(real.closed, "the connection that carried data outlived the flood");
+        send(CLIENT, SERVER, 1001 + 16, 0, "Host: x\r\n\r\n");
+        assertEquals("GET / HTTP/1.1\r\nHost: x\r\n\r\n", real.client());
+        assertEquals(CloseReason.EVICTED, recorder.connections.get(1).closed);
+        assertNull(recorder.connections.get(recorder.connections.size() - 1).closed);
+    }
+
+    /** Each connection holds bytes past a hole: the table's memory stays under its bound, the idlest go first. */
+    @Test
+    void heldBytesCountAgainstTheMemoryBoundAndEvictionDeliversThem() {
+        long bound = 1 << 20;
+        reassembler = new TcpReassembler(recorder, ReassemblyLimits.defaults().withConnectionTable(1_000_000, bound));
+        String held = "x".repeat(200);
+        for (int i = 0; i < 20_000; i++) {
+            Endpoint c = client(i);
+            frame++;
+            reassembler.accept(TcpSegment.of(c, SERVER, 100, 0, TcpSegment.SYN, new byte[0]), frame, frame * 1000);
+            frame++;
+            reassembler.accept(TcpSegment.of(c, SERVER, 201, 0, TcpSegment.ACK, held.getBytes(StandardCharsets.US_ASCII)),
+                    frame, frame * 1000);
+            assertTrue(reassembler.trackedBytes() <= bound, "tracked " + reassembler.trackedBytes());
+        }
+        assertTrue(reassembler.evicted() > 15_000, "evicted " + reassembler.evicted());
+        RecordingListener.Conn first = recorder.connections.get(0);
+        assertEquals(CloseReason.EVICTED, first.closed);
+        assertEquals(List.of("C:gap 100", "C:" + held), first.log, "what it held is delivered when it is evicted");
+        reassembler.finish(frame, frame * 1000);
+        assertEquals(0, reassembler.trackedBytes());
+    }
+
+    /** Finished connections linger for late retransmissions, without their listener, and go first when room is short. */
+    @Test
+    void finishedConnectionsAreForgottenBeforeOpenOnes() {
+        reassembler = new TcpReassembler(recorder, ReassemblyLimits.defaults().withConnectionTable(2, 1L << 30));
+        handshake(1000, 5000);
+        send(CLIENT, SERVER, 1001, TcpSegment.FIN, "");
+        send(SERVER, CLIENT, 5001, TcpSegment.FIN, "");
+        assertEquals(CloseReason.FIN, only().closed);
+        for (int i = 0; i < 2; i++) {
+            frame++;
+            reassembler.accept(TcpSegment.of(client(i), SERVER, 7, 0, TcpSegment.SYN, new byte[0]), frame, frame * 1000);
+        }
+        assertEquals(0, reassembler.evicted(), "a finished connection is not evicted, only forgotten");
+        assertEquals(2, reassembler.connectionsTracked());
+    }
 }

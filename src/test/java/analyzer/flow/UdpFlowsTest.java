@@ -50,7 +50,7 @@ class UdpFlowsTest {
         flows.accept(datagram(40001, 53, "a2"), 3, 30); // 40002 is now the one idle longest
         flows.accept(datagram(40003, 53, "c"), 4, 40);
         assertEquals(java.util.List.of(2, 3, 4), recorder.connections.stream().map(c -> c.flow.id()).toList());
-        assertEquals(CloseReason.IDLE, recorder.connections.get(1).closed);
+        assertEquals(CloseReason.EVICTED, recorder.connections.get(1).closed);
         assertNull(recorder.connections.get(0).closed);
         assertEquals(1, flows.evicted());
         assertEquals(2, flows.flowsTracked());
