@@ -59,7 +59,7 @@ public final class CheckJsonReport {
         }
         JsonWriter json = new JsonWriter(sb);
         json.begin().field("event", "check.verdict").field("verdict", report.verdict().key())
-                .field("source", in.source()).field("connections", report.connections().size())
+                .field("source", in.source()).field("connections", report.total())
                 .field("readable", report.count(CheckReport.Judgement.READABLE))
                 .field("encrypted", report.count(CheckReport.Judgement.ENCRYPTED))
                 .field("unknown", report.count(CheckReport.Judgement.UNVERIFIED))

@@ -219,13 +219,43 @@ public final class CheckReport {
         return inputs.probe() != null ? Verdict.ENCRYPTED : Verdict.NOTHING;
     }
 
+    /** Connections so judged, listed or not (a flood's connections are counted, not kept). */
     public long count(Judgement j) {
-        return connections.stream().filter(c -> c.judgement() == j).count();
+        return connections.stream().filter(c -> c.judgement() == j).count() + unlisted(j);
     }
 
-    /** Connections with data (the empty ones are not judged). */
+    /** Connections with data (the empty ones are not judged), listed or not. */
     public long judged() {
-        return connections.stream().filter(c -> c.judgement() != Judgement.EMPTY).count();
+        return connections.stream().filter(c -> c.judgement() != Judgement.EMPTY).count() + unlistedWithData();
+    }
+
+    /** Connections with data that ended past the listed ones: counted in the verdict, not in {@link #connections()}. */
+    public long unlistedWithData() {
+        return inputs.traffic() == null ? 0 : inputs.traffic().unlistedWithData();
+    }
+
+    /** Every connection seen, listed or only counted. */
+    public long total() {
+        long n = connections.size();
+        for (Judgement j : Judgement.values()) {
+            n += unlisted(j);
+        }
+        return n;
+    }
+
+    private long unlisted(Judgement j) {
+        EncryptionVerdict traffic = inputs.traffic();
+        if (traffic == null) {
+            return 0;
+        }
+        return switch (j) {
+            case READABLE -> traffic.unlisted(FlowKind.READABLE);
+            case UNVERIFIED -> traffic.unlisted(FlowKind.UNKNOWN);
+            case INFO -> traffic.unlisted(FlowKind.INFO);
+            case EMPTY -> traffic.unlisted(FlowKind.EMPTY);
+            // TLS connections stay listed, to be judged against the policy (see EncryptionVerdict#ended)
+            case ENCRYPTED, WEAK_TLS -> 0;
+        };
     }
 
     public Verdict verdict() {

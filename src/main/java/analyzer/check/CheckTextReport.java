@@ -70,6 +70,10 @@ public final class CheckTextReport {
                 group(sb, style, group);
             }
         }
+        if (report.unlistedWithData() > 0) {
+            sb.wrapped(INDENT, INDENT, "… and " + plural(report.unlistedWithData(), "more connection")
+                    + " with data, counted below but not listed");
+        }
         if (!report.probeLines().isEmpty() || report.inputs().probeError() != null) {
             if (sb.length() > 0) {
                 sb.append('\n');

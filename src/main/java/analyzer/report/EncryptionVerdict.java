@@ -85,6 +85,18 @@ public final class EncryptionVerdict implements EventSink {
     private final ContentMatcher matcher;
     private final boolean showSecrets;
     private final Map<Integer, FlowState> flows = new LinkedHashMap<>();
+    /**
+     * Connections that ended and are no longer listed one by one, by kind: those that carried nothing, and any past
+     * {@link #MAX_LISTED} (a capture of a flood). They still count in the verdict and the totals.
+     */
+    private final long[] unlisted = new long[FlowKind.values().length];
+
+    /** Frames remembered per secret and direction where the byte scan found it (to avoid repeating it). */
+    private static final int MAX_KEPT_FRAMES = 64;
+    /** Connections listed one by one in the report; the others are counted. */
+    static final int MAX_LISTED = 10_000;
+    /** What a connection's state takes before it holds findings: the report asks the reassembler to count it. */
+    private static final int FLOW_STATE_FOOTPRINT = 1_200;
 
     /** @param secrets texts to search for in every reassembled byte (--secret); may be empty */
     public EncryptionVerdict(List<String> secrets) {
@@ -105,10 +117,15 @@ public final class EncryptionVerdict implements EventSink {
     public ConnectionListenerFactory wrap(ConnectionListenerFactory dissector) {
         ConnectionListenerFactory counting = (flow, frame, ts) -> {
             ConnectionListener inner = dissector.open(flow, frame, ts);
-            FlowState state = state(flow);
             return new ConnectionListener() {
+                /** Made with the first byte: a connection that never carries one (a SYN flood) costs no state. */
+                private FlowState state;
+
                 @Override
                 public void onData(Direction d, byte[] data, int offset, int length, long f, long t) {
+                    if (state == null) {
+                        state = state(flow);
+                    }
                     state.bytes[d.ordinal()] += length;
                     inner.onData(d, data, offset, length, f, t);
                 }
@@ -121,6 +138,14 @@ public final class EncryptionVerdict implements EventSink {
                 @Override
                 public void onClose(CloseReason reason, long f, long t) {
                     inner.onClose(reason, f, t);
+                    ended(flow);
+                }
+
+                @Override
+                public long retainedBytes() {
+                    return 32 + (state == null ? 0 : FLOW_STATE_FOOTPRINT
+                            + (state.leafCertificate == null ? 0 : 16 + state.leafCertificate.length))
+                            + inner.retainedBytes();
                 }
             };
         };
@@ -130,12 +155,56 @@ public final class EncryptionVerdict implements EventSink {
     private void secretFound(Flow flow, Direction direction, String secret, long frame) {
         String side = direction == Direction.CLIENT_TO_SERVER ? "the client's bytes" : "the server's bytes";
         FlowState s = state(flow);
-        s.rawSecretFrames.computeIfAbsent(direction.ordinal() + secret, k -> new LinkedHashSet<>()).add(frame);
+        Set<Long> frames = s.rawSecretFrames.computeIfAbsent(direction.ordinal() + secret, k -> new LinkedHashSet<>());
+        if (frames.size() < MAX_KEPT_FRAMES) {
+            frames.add(frame);
+        }
         s.secret(new Finding("secret", "\"" + secret + "\" in " + side, Frames.of(frame)));
     }
 
     private FlowState state(Flow flow) {
         return flows.computeIfAbsent(flow.id(), id -> new FlowState(flow));
+    }
+
+    /**
+     * A connection ended: one that carried nothing is only counted, and so is any past the first {@link #MAX_LISTED}
+     * listed, so that judging a capture of millions of connections keeps memory flat.
+     */
+    private void ended(Flow flow) {
+        FlowState s = flows.get(flow.id());
+        FlowKind kind = s == null ? FlowKind.EMPTY : s.kind();
+        // A TLS connection stays listed: it is judged against the TLS policy afterwards, from what it keeps.
+        if (s == null || kind == FlowKind.EMPTY || (flows.size() > MAX_LISTED && kind != FlowKind.TLS)) {
+            flows.remove(flow.id());
+            unlisted[kind.ordinal()]++;
+        }
+    }
+
+    /** Connections of this kind, listed or not. */
+    public long count(FlowKind kind) {
+        long n = unlisted[kind.ordinal()];
+        for (FlowState s : flows.values()) {
+            if (s.kind() == kind) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Connections of this kind that ended without being kept in {@link #flows()}: empty, or past the listed. */
+    public long unlisted(FlowKind kind) {
+        return unlisted[kind.ordinal()];
+    }
+
+    /** Connections judged but not listed in {@link #flows()} (besides those that carried nothing). */
+    public long unlistedWithData() {
+        long n = 0;
+        for (FlowKind kind : FlowKind.values()) {
+            if (kind != FlowKind.EMPTY) {
+                n += unlisted[kind.ordinal()];
+            }
+        }
+        return n;
     }
 
     @Override
@@ -156,7 +225,7 @@ public final class EncryptionVerdict implements EventSink {
         }
         if (event instanceof HttpRequestSeen r) {
             s.http = true;
-            s.requests.add(new Finding("request", r.method() + " " + target(r.uri()), r.frames()));
+            s.request(new Finding("request", r.method() + " " + target(r.uri()), r.frames()));
             s.carried(r.http2());
         } else if (event instanceof HttpResponseSeen || event instanceof HttpMalformed) {
             s.http = true;
@@ -266,8 +335,11 @@ public final class EncryptionVerdict implements EventSink {
 
     /** The overall verdict. */
     public Verdict verdict() {
-        boolean anyData = false;
-        boolean unverified = false;
+        if (unlisted[FlowKind.READABLE.ordinal()] > 0) {
+            return Verdict.NOT_ENCRYPTED;
+        }
+        boolean anyData = unlisted[FlowKind.TLS.ordinal()] > 0;
+        boolean unverified = unlisted[FlowKind.UNKNOWN.ordinal()] > 0;
         for (FlowState s : flows.values()) {
             switch (s.kind()) {
                 case READABLE -> {
@@ -284,8 +356,12 @@ public final class EncryptionVerdict implements EventSink {
         return anyData ? Verdict.ENCRYPTED : Verdict.NOTHING;
     }
 
-    public int connections() {
-        return flows.size();
+    public long connections() {
+        long n = flows.size();
+        for (long u : unlisted) {
+            n += u;
+        }
+        return n;
     }
 
     /** Per connection: its kind and what was found (readable items, or TLS parameters and warnings). */
@@ -332,7 +408,9 @@ public final class EncryptionVerdict implements EventSink {
         long binaryRaw;
         Finding rawSample;
         boolean readableContent;
+        /** The first requests (a summary lists 8), and how many there were. */
         final List<Finding> requests = new ArrayList<>();
+        long requestCount;
         final List<Finding> findings = new ArrayList<>();
         final Set<String> findingKeys = new LinkedHashSet<>();
         final List<Finding> secretFindings = new ArrayList<>();
@@ -367,16 +445,29 @@ public final class EncryptionVerdict implements EventSink {
             this.flow = flow;
         }
 
+        void request(Finding f) {
+            requestCount++;
+            if (requests.size() < 8) {
+                requests.add(f);
+            }
+        }
+
+        void warn(String warning) {
+            if (warnings.size() < 20 && !warnings.contains(warning)) {
+                warnings.add(warning);
+            }
+        }
+
         void secret(Finding f) {
             // One line per secret and place; frames of repeated occurrences are not worth a line each.
-            if (secretKeys.add(f.detail()) && secretFindings.size() < 20) {
+            if (secretFindings.size() < 20 && secretKeys.add(f.detail())) {
                 secretFindings.add(f);
             }
         }
 
         void finding(Finding f) {
             // The same credential sent with every request of a keep-alive connection is one line.
-            if (findingKeys.add(f.kind() + f.detail()) && findings.size() < 50) {
+            if (findings.size() < 50 && findingKeys.add(f.kind() + f.detail())) {
                 findings.add(f);
             }
         }
@@ -396,7 +487,7 @@ public final class EncryptionVerdict implements EventSink {
             }
             if (t.alert() != null && t.alert().level() == 2) {
                 String from = t.direction() == Direction.CLIENT_TO_SERVER ? "client" : "server";
-                warnings.add("handshake alert from the " + from + ": fatal "
+                warn("handshake alert from the " + from + ": fatal "
                         + TlsNames.alertDescription(t.alert().description()) + " (frame " + t.frames().first() + ")");
             }
         }
@@ -424,7 +515,7 @@ public final class EncryptionVerdict implements EventSink {
             }
             for (DnsMessage.Question q : m.questions()) {
                 String asked = q.typeName() + " " + q.name();
-                if (dnsNames.add(asked) && dnsQueries.size() < 8) {
+                if (dnsQueries.size() < 8 && dnsNames.add(asked)) {
                     dnsQueries.add(new Finding("dns query", asked + "  (names travel in clear)", d.frames()));
                 }
             }
@@ -504,14 +595,14 @@ public final class EncryptionVerdict implements EventSink {
 
         private Finding requestSummary() {
             StringBuilder sb = new StringBuilder();
-            sb.append(requests.size()).append(requests.size() == 1 ? " HTTP request" : " HTTP requests")
+            sb.append(requestCount).append(requestCount == 1 ? " HTTP request" : " HTTP requests")
                     .append(" in clear (");
             long[] frames = new long[Math.min(requests.size(), 8)];
             for (int i = 0; i < requests.size() && i < 8; i++) {
                 sb.append(i > 0 ? ", " : "").append(requests.get(i).detail());
                 frames[i] = requests.get(i).frames().first();
             }
-            if (requests.size() > 8) {
+            if (requestCount > 8) {
                 sb.append(", …");
             }
             sb.append(')');
