@@ -132,7 +132,8 @@ class ConnectionFloodTest {
         }
         String[] firstBytes = {null, "GET / HT", head.substring(0, 1000), head.substring(0, 4096), "hello there",
             "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u0001\u00fc\u0003\u0003",
-            "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\nfirst bytes of a long body"};
+            "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\nfirst bytes of a long body",
+            "EHLO client.example\r\nMAIL FROM:<alice@exa", "*2\r\n$4\r\nAUTH\r\n$8\r\nsecr"};
         for (String first : firstBytes) {
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-XX:+UseSerialGC",

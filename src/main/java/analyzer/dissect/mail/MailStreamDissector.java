@@ -85,4 +85,9 @@ final class MailStreamDissector implements StreamDissector {
             session.close();
         }
     }
+
+    @Override
+    public long retainedBytes() {
+        return 600 + lines.footprint();
+    }
 }

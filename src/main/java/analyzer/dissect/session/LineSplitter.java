@@ -19,7 +19,9 @@ public final class LineSplitter {
         void overlong();
     }
 
-    private final byte[] buffer = new byte[MAX_LINE];
+    /** Grown as an unfinished line needs, up to MAX_LINE: most lines arrive whole and need none. */
+    private byte[] buffer = NOTHING;
+    private static final byte[] NOTHING = new byte[0];
     private int fill;
     private boolean skipping;
 
@@ -51,6 +53,7 @@ public final class LineSplitter {
             if (fill == 0) {
                 line = decode(data, start, n);
             } else {
+                hold(fill + n);
                 System.arraycopy(data, start, buffer, fill, n);
                 line = decode(buffer, 0, fill + n);
                 fill = 0;
@@ -69,10 +72,23 @@ public final class LineSplitter {
             fill = 0;
             lines.overlong();
         } else {
+            hold(fill + rest);
             System.arraycopy(data, start, buffer, fill, rest);
             fill += rest;
         }
         return -1;
+    }
+
+    private void hold(int bytes) {
+        if (bytes > buffer.length) {
+            int grown = Math.max(bytes, Math.max(256, buffer.length * 2));
+            buffer = java.util.Arrays.copyOf(buffer, Math.min(MAX_LINE, grown));
+        }
+    }
+
+    /** Heap this splitter takes. */
+    public long footprint() {
+        return 32 + buffer.length;
     }
 
     /** Bytes of an unfinished line held. */

@@ -241,4 +241,9 @@ final class PostgresStreamDissector implements StreamDissector {
     @Override
     public void close() {
     }
+
+    @Override
+    public long retainedBytes() {
+        return 400 + (body == null ? 0 : body.length);
+    }
 }

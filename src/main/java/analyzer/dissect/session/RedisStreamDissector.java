@@ -29,7 +29,8 @@ final class RedisStreamDissector implements StreamDissector {
     private final StreamContext stream;
     private final SessionEvents events;
     private final boolean client;
-    private final byte[] line = new byte[MAX_LINE];
+    /** Grown as a line split over deliveries needs, up to MAX_LINE. */
+    private byte[] line = new byte[0];
     private int lineFill;
     /** Bytes of a bulk string still to come, its CRLF included; -1 when reading a line. */
     private long bulkRemaining = -1;
@@ -78,6 +79,10 @@ final class RedisStreamDissector implements StreamDissector {
                 events.malformed(NAME, "a line longer than " + MAX_LINE + " bytes");
                 stream.handOff(Protocols.RAW, data, lf, end - lf);
                 return;
+            }
+            if (lineFill + n > line.length) {
+                line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE, Math.max(lineFill + n, Math.max(256,
+                        line.length * 2))));
             }
             System.arraycopy(data, pos, line, lineFill, n);
             lineFill += n;
@@ -213,5 +218,14 @@ final class RedisStreamDissector implements StreamDissector {
 
     @Override
     public void close() {
+    }
+
+    @Override
+    public long retainedBytes() {
+        long held = 400 + line.length + (bulk == null ? 0 : bulk.length);
+        for (String part : parts) {
+            held += 48 + 2L * part.length();
+        }
+        return held;
     }
 }

@@ -151,4 +151,10 @@ final class TelnetStreamDissector implements StreamDissector {
         }
         text.setLength(0);
     }
+
+    @Override
+    public long retainedBytes() {
+        // The server's tail is shared by both directions: each counts it, an overestimate of one small buffer.
+        return 500 + 2L * text.capacity() + 2L * state.serverTail.capacity();
+    }
 }
