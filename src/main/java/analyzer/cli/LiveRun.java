@@ -17,7 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LiveRun {
 
-    static final long BACKLOG_BYTES = 512L << 20;
+    /**
+     * 512 MiB, or a quarter of the heap when that is less (-Xmx256m: 64 MiB), so that a burst queued here and the
+     * connections the sniffer tracks (96 MiB at most) fit in the heap together.
+     */
+    static final long BACKLOG_BYTES = Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 4);
 
     private LiveRun() {
     }
