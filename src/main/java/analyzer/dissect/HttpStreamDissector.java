@@ -63,6 +63,13 @@ final class HttpStreamDissector implements StreamDissector {
     private final Direction direction;
     private final boolean requests;
     private final PendingRequests pending;
+    /**
+     * What one delivery of a compressed body may inflate to: far more than real content (a 64 KiB segment of text
+     * inflates to a few hundred KiB), far less than a decompression bomb, which becomes a malformed message here
+     * instead of hundreds of MiB of heap.
+     */
+    static final int MAX_INFLATED_CHUNK = 16 << 20;
+
     /** Shared: the decoders read it when they are made. */
     private static final HttpDecoderConfig CONFIG = new HttpDecoderConfig()
             .setMaxInitialLineLength(16 * 1024)
@@ -355,7 +362,7 @@ final class HttpStreamDissector implements StreamDissector {
         }
         originalEncoding = message.headers().get(HttpHeaderNames.CONTENT_ENCODING);
         if (originalEncoding != null && channel.pipeline().get(DECOMPRESSOR) == null) {
-            channel.pipeline().addBefore(COLLECTOR, DECOMPRESSOR, new HttpContentDecompressor(0));
+            channel.pipeline().addBefore(COLLECTOR, DECOMPRESSOR, new HttpContentDecompressor(MAX_INFLATED_CHUNK));
         }
         chunked = HttpUtil.isTransferEncodingChunked(message);
     }

@@ -166,6 +166,26 @@ class HttpDissectionTest {
         }
     }
 
+    /** 256 MiB of zeros in 256 KiB of gzip, in 64 KiB segments: cut short as malformed, not inflated into the heap. */
+    @Test
+    void aDecompressionBombIsMalformedNotInflated() throws IOException {
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(compressed)) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 256; i++) {
+                gz.write(zeros);
+            }
+        }
+        byte[] bomb = compressed.toByteArray();
+        Conversation c = new Conversation().client(GET).inPieces(Direction.SERVER_TO_CLIENT, concat(ascii(
+                "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + bomb.length + "\r\n\r\n"), bomb),
+                64 * 1024);
+        HttpResponseSeen r = c.only(HttpResponseSeen.class);
+        assertFalse(r.body().complete(), c.describeAll());
+        assertTrue(r.body().length() <= HttpStreamDissector.MAX_INFLATED_CHUNK, "inflated " + r.body().length());
+        assertTrue(c.only(HttpMalformed.class).reason().contains("maximum size"), c.describeAll());
+    }
+
     private static byte[] chunks(byte[] body, int size) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < body.length; i += size) {
