@@ -456,6 +456,10 @@ final class TlsStreamDissector implements StreamDissector {
 
     @Override
     public long retainedBytes() {
-        return 640 + payload.length + handshake.length + decryptedHandshake.length + frames.footprint() + waitingBytes;
+        // The decrypted inside is shared by both directions: the client's side counts it.
+        long inner = inside != null && inside.inner != null && direction == Direction.CLIENT_TO_SERVER
+                ? inside.inner.retainedBytes() : 0;
+        return 640 + payload.length + handshake.length + decryptedHandshake.length + frames.footprint() + waitingBytes
+                + inner;
     }
 }
