@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -114,6 +115,8 @@ final class HttpStreamDissector implements StreamDissector {
     /** The headers of the 101 response that ended HTTP/1 on this connection. */
     private List<HttpHeader> switchHeaders;
     private boolean closing;
+    /** The stream ended while Netty's decoder was reading a head whose lines it had already taken. */
+    private boolean headCutShort;
     /** Bytes went missing: the order of requests and responses is lost once this dissector has closed. */
     private boolean forgetPendingOnClose;
     private byte[] leftover = NOTHING;
@@ -271,6 +274,7 @@ final class HttpStreamDissector implements StreamDissector {
             return;
         }
         closing = true;
+        boolean headStarted = channel != null && !inMessage && decoder.unreadBytes() > 0;
         if (channel != null) {
             // A half-decoded compressed body may complain while it is dropped (kept by FailureKeeper, not
             // reported): nothing more to learn from it.
@@ -278,6 +282,9 @@ final class HttpStreamDissector implements StreamDissector {
         }
         if (inMessage) {
             finishMessage(false);
+        } else if (headStarted || headCutShort) {
+            // What was sent of a head is on the wire all the same: a sniffer must not pass over it in silence.
+            malformed("the stream ended inside a " + (requests ? "request" : "response") + " head");
         }
         drainTo(sink);
     }
@@ -493,6 +500,9 @@ final class HttpStreamDissector implements StreamDissector {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 if (!inMessage) {
+                    // At the end, Netty's decoder says so of a head whose lines it had begun to take.
+                    headCutShort |= closing && msg instanceof HttpMessage m && m.decoderResult().isFailure()
+                            && m.decoderResult().cause() instanceof PrematureChannelClosureException;
                     return;
                 }
                 if (msg instanceof HttpMessage message) {

@@ -121,7 +121,7 @@ class DissectorRobustnessTest {
         byte[][] seeds = seeds();
         Random random = new Random(12);
         String logged = analyzer.StandardErrorCapture.during(() -> {
-            for (int round = 0; round < 1200; round++) {
+            for (int round = 0; round < 440; round++) {
                 byte[] input = damage(seeds[round % seeds.length], random);
                 Conversation c = new Conversation();
                 Direction direction = random.nextBoolean() ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;

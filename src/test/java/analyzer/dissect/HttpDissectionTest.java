@@ -376,6 +376,29 @@ class HttpDissectionTest {
     }
 
     @Test
+    void headCutShortByTheEndOfTheConnectionIsReportedNotDropped() {
+        Conversation c = new Conversation().client("GET /slow HTTP/1.1\r\nHost: localhost:5683\r\nX-Slow: y")
+                .client("yy\r\n").close();
+        HttpMalformed m = c.only(HttpMalformed.class);
+        assertEquals(Direction.CLIENT_TO_SERVER, m.direction());
+        assertTrue(m.reason().contains("ended inside a request head"), m.reason());
+        assertEquals("1, 2", m.frames().toString());
+        Conversation line = new Conversation().client("GET /slo").close();
+        assertTrue(line.only(HttpMalformed.class).reason().contains("request head"), line.describeAll());
+        Conversation response = new Conversation().client(GET).server("HTTP/1.1 200 OK\r\nContent-Le").close();
+        assertTrue(response.only(HttpMalformed.class).reason().contains("ended inside a response head"),
+                response.describeAll());
+        assertEquals(1, response.all(HttpRequestSeen.class).size(), response.describeAll());
+    }
+
+    @Test
+    void controlCharactersBetweenMessagesAreNotAHead() {
+        Conversation c = new Conversation().client(GET + "\r\n").server(FLUFFY + "\r\n").close();
+        assertTrue(c.all(HttpMalformed.class).isEmpty(), c.describeAll());
+        assertEquals(1, c.all(HttpResponseSeen.class).size(), c.describeAll());
+    }
+
+    @Test
     void bodyDelimitedByCloseIsCompleteAtClose() {
         Conversation c = new Conversation().client("GET / HTTP/1.0\r\n\r\n")
                 .server("HTTP/1.0 200 OK\r\n\r\nfluffy").server(" tail").close();
