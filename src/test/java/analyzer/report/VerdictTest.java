@@ -110,6 +110,31 @@ class VerdictTest {
                 text(text));
     }
 
+    @Test
+    void aReadableConnectionPastTheListedOnesStillDecidesTheVerdict() {
+        EncryptionVerdict verdict = new EncryptionVerdict(List.of());
+        analyzer.flow.ConnectionListenerFactory connections = verdict.wrap((flow, frame, ts) -> NOTHING);
+        byte[] binary = {0, 1, 2, (byte) 0xfe};
+        byte[] text = "USER alice\r\n".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 1; i <= EncryptionVerdict.MAX_LISTED + 1; i++) {
+            byte[] bytes = i <= EncryptionVerdict.MAX_LISTED ? binary : text;
+            ConnectionListener c = connections.open(SampleEvents.flow(i), 1, 0);
+            c.onData(Direction.CLIENT_TO_SERVER, bytes, 0, bytes.length, 2, 0);
+            verdict.accept(new RawDataSeen(SampleEvents.flow(i), Direction.CLIENT_TO_SERVER, 0, Frames.of(2),
+                    bytes.length, bytes));
+            c.onClose(ConnectionListener.CloseReason.FIN, 3, 0);
+        }
+        CheckReport report = CheckReport.of(new CheckReport.Inputs("test", verdict, null, null, null, null,
+                java.util.Set.of(), null, 0, java.time.Instant.now()));
+        assertEquals(EncryptionVerdict.MAX_LISTED, report.connections().size());
+        assertEquals(1, report.count(CheckReport.Judgement.READABLE));
+        assertEquals(EncryptionVerdict.MAX_LISTED + 1, report.judged());
+        assertEquals(analyzer.check.Verdict.NOT_ENCRYPTED, report.verdict());
+        String shown = CheckTextReport.render(report, Style.PLAIN, List.of());
+        assertTrue(shown.contains("… and 1 more connection with data, counted below but not listed"), shown);
+        assertTrue(shown.contains("1 of 10001 connections readable on the wire"), shown);
+    }
+
     /** Feeds one connection's bytes through the real dissector into a verdict, 7 bytes per frame. */
     private static String judge(String client, byte[] server, String... secrets) {
         EncryptionVerdict verdict = new EncryptionVerdict(List.of(secrets));
