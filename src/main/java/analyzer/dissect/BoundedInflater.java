@@ -71,6 +71,11 @@ public final class BoundedInflater {
         return inflater.finished();
     }
 
+    /** Roughly the heap this inflater holds (the inflater's own window is native memory). */
+    public long footprint() {
+        return 400 + out.length;
+    }
+
     /** Releases the native memory; call once done. */
     public void end() {
         inflater.end();

@@ -64,6 +64,11 @@ final class ContentDecoder {
         return failure;
     }
 
+    /** Roughly the heap this decoder holds. */
+    long footprint() {
+        return 96 + chunk.length + (inflater != null ? inflater.footprint() : 0);
+    }
+
     void decode(ByteBuf encoded, BodyPreview into) {
         int n = encoded.readableBytes();
         if (chunk.length < n) {

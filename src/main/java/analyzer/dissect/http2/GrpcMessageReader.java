@@ -30,6 +30,11 @@ final class GrpcMessageReader {
         this.previewBytes = previewBytes;
     }
 
+    /** Roughly the heap this reader holds: the first bytes of each listed message and of the one being read. */
+    long footprint() {
+        return 96 + listed.size() * (64L + previewBytes) + (preview != null ? preview.length : 0);
+    }
+
     void read(ByteBuf data) {
         while (data.isReadable()) {
             if (prefixFill < prefix.length) {

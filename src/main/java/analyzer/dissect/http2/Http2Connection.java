@@ -21,9 +21,15 @@ final class Http2Connection {
     private final Map<Integer, RequestHead> requests = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Integer, RequestHead> eldest) {
-            return size() > MAX_REMEMBERED;
+            if (size() > MAX_REMEMBERED) {
+                requestsHeld -= footprint(eldest.getValue());
+                return true;
+            }
+            return false;
         }
     };
+    /** Heap of the request heads remembered. */
+    private long requestsHeld;
     private final Http2StreamDissector[] dissectors = new Http2StreamDissector[2];
     /** SETTINGS_MAX_FRAME_SIZE of the receiver of each direction, once announced (0 until then). */
     private final int[] receiverMaxFrameSize = new int[2];
@@ -31,18 +37,36 @@ final class Http2Connection {
     /** After an h2c upgrade, stream 1 carries the response to the HTTP/1.1 request that asked for it. */
     void upgradedFrom(HttpUpgrade upgrade) {
         if (upgrade != null && upgrade.requestMethod() != null) {
-            requests.put(1, new RequestHead(upgrade.requestMethod(), upgrade.requestUri(),
+            request(1, new RequestHead(upgrade.requestMethod(), upgrade.requestUri(),
                     upgrade.requestTimestampMicros()));
         }
     }
 
     void request(int streamId, RequestHead head) {
-        requests.put(streamId, head);
+        requestsHeld += footprint(head);
+        RequestHead replaced = requests.put(streamId, head);
+        if (replaced != null) {
+            requestsHeld -= footprint(replaced);
+        }
     }
 
     /** The request a response on this stream answers, or null; forgotten once taken. */
     RequestHead answered(int streamId) {
-        return requests.remove(streamId);
+        RequestHead head = requests.remove(streamId);
+        if (head != null) {
+            requestsHeld -= footprint(head);
+        }
+        return head;
+    }
+
+    /** Roughly the heap of what both directions share: the request heads waiting for their responses. */
+    long footprint() {
+        return 200 + requestsHeld;
+    }
+
+    /** The head, its map entry and its strings (one byte a character for Latin-1). */
+    private static long footprint(RequestHead head) {
+        return 160 + (head.path() != null ? head.path().length() : 0);
     }
 
     void register(Direction direction, Http2StreamDissector dissector) {

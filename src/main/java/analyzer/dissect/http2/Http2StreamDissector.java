@@ -78,6 +78,7 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
     private final Http2Connection connection;
     private final EmbeddedChannel channel;
     private final ChannelHandlerContext ctx;
+    private final DefaultHttp2HeadersDecoder headerDecoder;
     private final DefaultHttp2FrameReader reader;
 
     /** Bytes of the client's connection preface still to pass over. */
@@ -102,6 +103,11 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
     private final Map<Integer, Message> open = new LinkedHashMap<>();
     private boolean stopped;
 
+    /** HPACK size (name + value + 32 a field) of every field decoded so far, saturating: the table holds no more. */
+    private long decodedFieldBytes;
+    /** Heap of the header fields the shared-field cache below holds. */
+    private long sharedHeld;
+
     Http2StreamDissector(StreamContext stream) {
         this.stream = stream;
         this.sink = stream.sink();
@@ -114,10 +120,10 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
                 : newConnection(stream);
         this.channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
         this.ctx = channel.pipeline().firstContext();
-        DefaultHttp2HeadersDecoder headers = new DefaultHttp2HeadersDecoder(false, false, MAX_HEADER_LIST);
-        this.reader = new DefaultHttp2FrameReader(headers);
+        this.headerDecoder = new DefaultHttp2HeadersDecoder(false, false, MAX_HEADER_LIST);
+        this.reader = new DefaultHttp2FrameReader(headerDecoder);
         try {
-            headers.maxHeaderTableSize(MAX_HEADER_TABLE);
+            headerDecoder.maxHeaderTableSize(MAX_HEADER_TABLE);
         } catch (Http2Exception e) {
             throw new IllegalStateException(e);
         }
@@ -328,6 +334,31 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
         connection.unregister(direction, this);
         reader.close();
         channel.finishAndReleaseAll();
+    }
+
+    /**
+     * Measured for a connection that has sent its preface and first frames: the dissector, its embedded channel,
+     * Netty's frame reader and HPACK decoder, and the shared-field cache.
+     */
+    static final int BASE_FOOTPRINT = 6_500;
+    /**
+     * Heap a table entry takes per byte of its HPACK size (name + value + 32): the entry, two AsciiStrings, their
+     * arrays and its slot in the table's ring are about 140 bytes besides the characters.
+     */
+    private static final int TABLE_HEAP_PER_HPACK_BYTE = 5;
+
+    @Override
+    public long retainedBytes() {
+        long held = BASE_FOOTPRINT + partial.length + partialFrames.footprint() + sharedHeld;
+        // The HPACK table holds at most its capacity, and never more than all the fields decoded so far.
+        held += TABLE_HEAP_PER_HPACK_BYTE * Math.min(headerDecoder.maxHeaderTableSize(), decodedFieldBytes);
+        for (Message m : open.values()) {
+            held += m.footprint();
+        }
+        if (direction == Direction.CLIENT_TO_SERVER) {
+            held += connection.footprint();
+        }
+        return held;
     }
 
     private void closeMessages() {
@@ -604,9 +635,13 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
     private List<HttpHeader> fields(Http2Headers headers) {
         HttpHeader[] list = new HttpHeader[headers.size()];
         int i = 0;
+        long size = 0;
         for (Map.Entry<CharSequence, CharSequence> h : headers) {
-            list[i++] = header(h.getKey(), h.getValue());
+            HttpHeader field = header(h.getKey(), h.getValue());
+            list[i++] = field;
+            size += 32 + field.name().length() + field.value().length();
         }
+        decodedFieldBytes = Math.min(decodedFieldBytes + size, MAX_HEADER_TABLE);
         return List.of(i == list.length ? list : Arrays.copyOf(list, i));
     }
 
@@ -621,10 +656,16 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
             return shared[slot];
         }
         HttpHeader h = new HttpHeader(name.toString(), value.toString());
+        sharedHeld += headerFootprint(h) - (shared[slot] != null ? headerFootprint(shared[slot]) : 0);
         sharedName[slot] = name;
         sharedValue[slot] = value;
         shared[slot] = h;
         return h;
+    }
+
+    /** The field, its two strings and their arrays (one byte a character for Latin-1). */
+    private static long headerFootprint(HttpHeader h) {
+        return 112 + h.name().length() + h.value().length();
     }
 
     private static final int SHARED_HEADERS = 256;
@@ -681,6 +722,23 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
             if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/grpc")) {
                 grpc = new GrpcMessageReader(Math.min(maxBody, 1024));
             }
+        }
+
+        long footprint() {
+            long held = 240 + frames.footprint() + body.footprint();
+            if (headers != null) {
+                held += 16 + 8L * headers.size();
+            }
+            if (trailers != null) {
+                held += 16 + 8L * trailers.size();
+            }
+            if (decoder != null) {
+                held += decoder.footprint();
+            }
+            if (grpc != null) {
+                held += grpc.footprint();
+            }
+            return held;
         }
 
         boolean isRequest() {
