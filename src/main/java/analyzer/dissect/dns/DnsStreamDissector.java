@@ -111,6 +111,7 @@ final class DnsStreamDissector implements StreamDissector {
     }
 
     /** The message buffer, the frame list, the object itself. */
+    @Override
     public long retainedBytes() {
         return 200 + message.length + 16L * framesAdded;
     }
