@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -101,7 +102,10 @@ public final class Demo {
 
     /** Runs every configured stage and returns the filled scoreboard. */
     public Scoreboard run() throws DemoException {
-        List<Stage> stages = config.stages();
+        if (cast == null) {
+            cast = cast();
+        }
+        List<Stage> stages = playable(config.stages());
         for (int i = 0; i < stages.size(); i++) {
             Stage stage = stages.get(i);
             if (i > 0) {
@@ -110,6 +114,26 @@ public final class Demo {
             play(stage, i + 1, stages.size());
         }
         return board;
+    }
+
+    /**
+     * The stolen-key stage opens a recording of the wire with the stolen key: where the wire is not captured it has
+     * nothing to open, so it is left out (said once) rather than shown as a stage that could not be played.
+     */
+    private List<Stage> playable(List<Stage> asked) throws DemoException {
+        if (cast.wire() || !asked.contains(Stage.HTTPS_STOLEN_KEY)) {
+            return asked;
+        }
+        List<Stage> rest = new ArrayList<>(asked);
+        rest.remove(Stage.HTTPS_STOLEN_KEY);
+        String why = "the " + Stage.HTTPS_STOLEN_KEY.key() + " stage opens a recording of the wire with the stolen"
+                + " key, and the wire is not captured here";
+        String how = "Play it where the wire can be captured: as root (or with setcap on java), without --no-capture.";
+        if (rest.isEmpty()) {
+            throw new DemoException(why, how, null);
+        }
+        narration.warning(why + ": left out", how);
+        return rest;
     }
 
     /** Plays one stage again (the web page's button), its cells replacing the earlier ones on the scoreboard. */

@@ -266,6 +266,22 @@ class DemoTest {
         assertEquals(2, port.code());
     }
 
+    @Test
+    void withoutTheWireTheStolenKeyStageIsLeftOutAndSaidSo() {
+        CommandRun stolenOnly = CommandRun.of("demo", "--no-capture", "--stage", "https-stolen-key");
+        assertEquals(2, stolenOnly.code(), stolenOnly.err());
+        assertTrue(stolenOnly.err().startsWith("analyzer: the https-stolen-key stage opens a recording of the wire"),
+                stolenOnly.err());
+
+        CommandRun withOthers = CommandRun.of("demo", "--no-capture", "--stage", "fernet,https-stolen-key");
+        assertEquals(0, withOthers.code(), withOthers.out() + withOthers.err());
+        String told = withOthers.out() + withOthers.err();
+        assertTrue(told.contains("the https-stolen-key stage opens a recording of the wire with the stolen key, and"
+                + " the wire is not captured here: left out"), told);
+        assertTrue(withOthers.out().contains("Stage 1/1"), withOthers.out());
+        assertFalse(withOthers.out().contains("n/a"), "no cell of a stage that was not played: " + withOthers.out());
+    }
+
     private static void assertOutcome(Scoreboard board, Stage stage, Attack attack, Outcome expected, String story) {
         AttackResult r = board.result(stage, attack);
         assertTrue(r != null, stage + " " + attack + " missing");
