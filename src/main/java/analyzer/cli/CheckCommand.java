@@ -41,8 +41,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "check", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Does this service really encrypt its traffic? A verdict on live traffic, a",
-            "capture, or the traffic of a test command: each connection readable, or TLS.",
+        description = {"Does this service really encrypt its traffic? A verdict, connection by connection.",
+            "Judges live traffic, a capture, or the traffic of a test command: each connection readable, or TLS.",
             "Exit 0 ENCRYPTED · 1 NOT ENCRYPTED, NOT VERIFIED or WEAK TLS · 2 usage error",
             "· 3 nothing to judge (a check cannot pass empty) · 4 the command failed."},
         footer = {"", "Examples:",

@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "proxy", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"The attacker in the middle: relays between clients and a server, shows all it",
-            "can read and rewrites what you tell it to. Over HTTP every attack works; over",
+        description = {"The attacker in the middle: relays between clients and a server, shows what it reads.",
+            "It rewrites what you tell it to. Over HTTP every attack works; over",
             "HTTPS it can only relay the encrypted records (passthrough) or present a forged",
             "certificate (intercept), which a client that pins its CA rejects.",
             "Runs until Ctrl-C or --duration."},

@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "web", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"A live page for the projector: the flows on the wire as they happen, what each one shows"
-                + " (headers, body, hex, TLS handshake) and the evidence behind its flags. Captures loopback like"
+        description = {"A live page for the projector: the flows on the wire as they happen.",
+            "What each one shows (headers, body, hex, TLS handshake) and the evidence behind its flags. Captures loopback like"
                 + " 'capture' (--port, --filter, --interface), or shows a pcap file (--read).",
             "Prints the page's URL with a one-time token; the page is served on 127.0.0.1 unless --web-listen says"
                 + " otherwise. The other commands show their run on the same page with --web: demo, capture, read,"
