@@ -6,6 +6,11 @@
                    (what follows the hole must be held until the capture ends)
   partial-heads N  N connections, each of which sends the first 4 KiB of an HTTP request head and never ends it
                    (a dissector must hold what it has read while waiting for the end of the head)
+  tls-handshakes N N complete TLS 1.2 connections, one after another: ClientHello (SNI localhost), ServerHello
+                   (ECDHE-RSA-AES128-GCM-SHA256), the server's certificate in clear (CERT, DER), key exchange,
+                   Finished, one application data record each way, close_notify, FIN both ways. The last one
+                   negotiates TLS 1.0 with TLS_RSA_WITH_AES_128_CBC_SHA instead: a check with a policy must judge
+                   a connection it does not list. usage: tls-handshakes N FILE CERT.der
 
 Ethernet, IPv4, microsecond pcap; clients are 10.x.y.z, ports 1024-65535. Standard library only.
 """
@@ -14,7 +19,7 @@ import sys
 
 SERVER = bytes([127, 0, 0, 1])
 SERVER_PORT = 5683
-SYN, ACK, PSH = 0x02, 0x10, 0x08
+FIN, SYN, ACK, PSH = 0x01, 0x02, 0x10, 0x08
 
 
 def checksum(header):
@@ -78,15 +83,93 @@ def partial_heads(w, n):
             w.write(frame(src, SERVER, port, SERVER_PORT, 1001 + part, 5001, ACK | PSH, head[part:part + 1400]))
 
 
+def record(content_type, body, version=0x0303):
+    return struct.pack("!BHH", content_type, version, len(body)) + body
+
+
+def handshake_message(kind, body):
+    return struct.pack("!B", kind) + len(body).to_bytes(3, "big") + body
+
+
+def extension(kind, body):
+    return struct.pack("!HH", kind, len(body)) + body
+
+
+def client_hello():
+    name = b"localhost"
+    sni = extension(0, struct.pack("!HBH", len(name) + 3, 0, len(name)) + name)
+    groups = extension(10, struct.pack("!HH", 2, 29))
+    alpn = extension(16, struct.pack("!HB", 9, 8) + b"http/1.1")
+    suites = [0xC02F, 0xC030, 0xCCA8, 0x002F]
+    body = (struct.pack("!H", 0x0303) + bytes(32) + b"\x00" + struct.pack("!H", 2 * len(suites))
+            + struct.pack("!%dH" % len(suites), *suites) + b"\x01\x00")
+    extensions = sni + groups + alpn
+    body += struct.pack("!H", len(extensions)) + extensions
+    return record(0x16, handshake_message(1, body), 0x0301)
+
+
+def server_flight(certificate, version, suite):
+    hello = handshake_message(2, struct.pack("!H", version) + bytes(32) + b"\x00" + struct.pack("!HB", suite, 0)
+                              + struct.pack("!H", 0))
+    chain = len(certificate).to_bytes(3, "big") + certificate
+    certs = handshake_message(11, len(chain).to_bytes(3, "big") + chain)
+    flight = hello + certs
+    if suite != 0x002F:  # ECDHE: the server's key share, signed
+        flight += handshake_message(12, b"\x03\x00\x1d\x20" + bytes(32) + b"\x04\x01" + struct.pack("!H", 256)
+                                    + bytes(256))
+    flight += handshake_message(14, b"")
+    return record(0x16, flight, version)
+
+
+def tls_handshakes(w, n, certificate):
+    for i in range(n):
+        src, port = client(i)
+        weak = i == n - 1
+        version, suite = (0x0301, 0x002F) if weak else (0x0303, 0xC02F)
+        handshake(w, src, port)
+        c, s = 1001, 5001
+
+        def send(from_client, data):
+            nonlocal c, s
+            for part in range(0, len(data), 1400):
+                piece = data[part:part + 1400]
+                if from_client:
+                    w.write(frame(src, SERVER, port, SERVER_PORT, c, s, ACK | PSH, piece))
+                    c += len(piece)
+                else:
+                    w.write(frame(SERVER, src, SERVER_PORT, port, s, c, ACK | PSH, piece))
+                    s += len(piece)
+
+        send(True, client_hello())
+        send(False, server_flight(certificate, version, suite))
+        key_exchange = handshake_message(16, b"\x20" + bytes(32)) if not weak else \
+            handshake_message(16, struct.pack("!H", 256) + bytes(256))
+        send(True, record(0x16, key_exchange, version) + record(0x14, b"\x01", version)
+             + record(0x16, bytes(40), version))
+        send(False, record(0x14, b"\x01", version) + record(0x16, bytes(40), version))
+        send(True, record(0x17, bytes(120), version))
+        send(False, record(0x17, bytes(600), version))
+        send(True, record(0x15, bytes(26), version))
+        w.write(frame(src, SERVER, port, SERVER_PORT, c, s, ACK | FIN))
+        w.write(frame(SERVER, src, SERVER_PORT, port, s, c + 1, ACK | FIN))
+        w.write(frame(src, SERVER, port, SERVER_PORT, c + 1, s + 1, ACK))
+
+
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("syn-flood", "gaps", "partial-heads"):
-        sys.exit("usage: adversarial_pcap.py syn-flood|gaps|partial-heads COUNT FILE")
+    kinds = ("syn-flood", "gaps", "partial-heads", "tls-handshakes")
+    if len(sys.argv) not in (4, 5) or sys.argv[1] not in kinds or (len(sys.argv) == 5) != (sys.argv[1] == kinds[3]):
+        sys.exit("usage: adversarial_pcap.py syn-flood|gaps|partial-heads COUNT FILE\n"
+                 "       adversarial_pcap.py tls-handshakes COUNT FILE CERT.der")
     kind, count, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     if count < 1 or count > 16_000_000:
         sys.exit("COUNT must be between 1 and 16 000 000")
     with open(path, "wb", buffering=1 << 20) as out:
         w = Writer(out)
-        {"syn-flood": syn_flood, "gaps": gaps, "partial-heads": partial_heads}[kind](w, count)
+        if kind == "tls-handshakes":
+            with open(sys.argv[4], "rb") as f:
+                tls_handshakes(w, count, f.read())
+        else:
+            {"syn-flood": syn_flood, "gaps": gaps, "partial-heads": partial_heads}[kind](w, count)
 
 
 if __name__ == "__main__":

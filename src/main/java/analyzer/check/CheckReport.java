@@ -7,12 +7,15 @@ import analyzer.report.EncryptionVerdict;
 import analyzer.report.EncryptionVerdict.Finding;
 import analyzer.report.EncryptionVerdict.FlowKind;
 import analyzer.report.EncryptionVerdict.FlowReport;
+import analyzer.report.EncryptionVerdict.TlsFacts;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Everything a check concluded, ready for every report (text, JSON, JUnit XML, Markdown): each connection judged
@@ -102,6 +105,33 @@ public final class CheckReport {
         return new CheckReport(inputs);
     }
 
+    /**
+     * Whether a TLS connection fails the policy, as {@link #judge} would judge it listed: for {@link EncryptionVerdict}
+     * to judge the connections it only counts when they end. Null without a policy (nothing fails). A flood repeats
+     * one certificate: the last one read is kept rather than parsed again.
+     *
+     * @param now the moment certificates are judged at (the report's {@link Inputs#now()})
+     */
+    public static Predicate<TlsFacts> failsPolicy(TlsPolicy policy, Instant now) {
+        if (policy == null) {
+            return null;
+        }
+        return new Predicate<>() {
+            private byte[] lastDer;
+            private X509Certificate lastCertificate;
+
+            @Override
+            public boolean test(TlsFacts tls) {
+                byte[] der = tls.leafCertificate();
+                if (der != null && !Arrays.equals(der, lastDer)) {
+                    lastDer = der;
+                    lastCertificate = TlsJudgement.certificate(der);
+                }
+                return !TlsJudgement.of(policy, tls, der == null ? null : lastCertificate, now).problems().isEmpty();
+            }
+        };
+    }
+
     private Connection judge(FlowReport f) {
         boolean service = inputs.servicePorts().isEmpty() || inputs.servicePorts().contains(f.flow().server().port());
         List<String> warnings = new ArrayList<>(f.warnings());
@@ -115,9 +145,8 @@ public final class CheckReport {
             case INFO -> new Connection(f.flow(), Judgement.INFO, f.summary(), f.findings(), List.of(), warnings,
                     service, f.clientBytes(), f.serverBytes());
             case TLS -> {
-                EncryptionVerdict.TlsFacts tls = f.tls();
-                TlsJudgement j = TlsJudgement.of(inputs.policy(), tls.version(), tls.cipherSuite(),
-                        TlsJudgement.certificate(tls.leafCertificate()), tls.serverName(), inputs.now());
+                TlsJudgement j = TlsJudgement.of(inputs.policy(), f.tls(), TlsJudgement.certificate(
+                        f.tls().leafCertificate()), inputs.now());
                 warnings.addAll(j.warnings());
                 yield new Connection(f.flow(), j.problems().isEmpty() ? Judgement.ENCRYPTED : Judgement.WEAK_TLS,
                         f.summary(), f.findings(), j.problems(), warnings, service, f.clientBytes(),
@@ -253,8 +282,9 @@ public final class CheckReport {
             case UNVERIFIED -> traffic.unlisted(FlowKind.UNKNOWN);
             case INFO -> traffic.unlisted(FlowKind.INFO);
             case EMPTY -> traffic.unlisted(FlowKind.EMPTY);
-            // TLS connections stay listed, to be judged against the policy (see EncryptionVerdict#ended)
-            case ENCRYPTED, WEAK_TLS -> 0;
+            // judged against the policy when they ended (see EncryptionVerdict#ended)
+            case ENCRYPTED -> traffic.unlisted(FlowKind.TLS) - traffic.unlistedFailingPolicy();
+            case WEAK_TLS -> traffic.unlistedFailingPolicy();
         };
     }
 

@@ -2,6 +2,7 @@ package analyzer.check;
 
 import analyzer.dissect.TlsNames;
 import analyzer.pki.CertificateWeaknesses;
+import analyzer.report.EncryptionVerdict;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -52,6 +53,11 @@ record TlsJudgement(List<String> problems, List<String> warnings) {
             }
         }
         return new TlsJudgement(List.copyOf(problems), List.copyOf(warnings));
+    }
+
+    /** One connection's TLS as seen on the wire, its certificate (if any) already read back. */
+    static TlsJudgement of(TlsPolicy policy, EncryptionVerdict.TlsFacts tls, X509Certificate leaf, Instant now) {
+        return of(policy, tls.version(), tls.cipherSuite(), leaf, tls.serverName(), now);
     }
 
     /** A DER certificate read back, or null when it does not parse. */

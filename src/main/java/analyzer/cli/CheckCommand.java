@@ -169,8 +169,10 @@ public final class CheckCommand implements Callable<Integer> {
         String source = null;
         LiveWindow.End window = null;
         long packets = 0;
+        // One moment for every certificate, judged as a connection ends or in the report.
+        Instant now = Instant.now();
         if (read != null || scope != null) {
-            traffic = new EncryptionVerdict(secrets, output.showSecrets);
+            traffic = new EncryptionVerdict(secrets, output.showSecrets, CheckReport.failsPolicy(tlsPolicy, now));
             SniffPipeline pipeline;
             if (read != null) {
                 pipeline = judgeFile(traffic, page, out, err);
@@ -195,7 +197,7 @@ public final class CheckCommand implements Callable<Integer> {
         }
         CheckReport report = CheckReport.of(new CheckReport.Inputs(source, traffic, probeReport,
                 probeTarget == null ? null : probeTarget.toString(), probeError, tlsPolicy,
-                new LinkedHashSet<>(target.ports), window, packets, Instant.now()));
+                new LinkedHashSet<>(target.ports), window, packets, now));
         List<String> written = new ArrayList<>();
         if (junit != null) {
             try {

@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Answers "does this service really encrypt its traffic?" from what the dissector saw: per connection, whether it
@@ -84,12 +85,16 @@ public final class EncryptionVerdict implements EventSink {
     private final List<String> secrets;
     private final ContentMatcher matcher;
     private final boolean showSecrets;
+    /** Whether a TLS connection fails the TLS policy (check's --policy), asked when it ends; null: no policy. */
+    private final Predicate<TlsFacts> failsPolicy;
     private final Map<Integer, FlowState> flows = new LinkedHashMap<>();
     /**
      * Connections that ended and are no longer listed one by one, by kind: those that carried nothing, and any past
      * {@link #MAX_LISTED} (a capture of a flood). They still count in the verdict and the totals.
      */
     private final long[] unlisted = new long[FlowKind.values().length];
+    /** Of the unlisted TLS connections, those {@link #failsPolicy} failed when they ended. */
+    private long unlistedFailingPolicy;
 
     /** Frames remembered per secret and direction where the byte scan found it (to avoid repeating it). */
     private static final int MAX_KEPT_FRAMES = 64;
@@ -108,9 +113,18 @@ public final class EncryptionVerdict implements EventSink {
      * @param showSecrets show credentials found in full rather than a recognisable prefix (--show-secrets)
      */
     public EncryptionVerdict(List<String> secrets, boolean showSecrets) {
+        this(secrets, showSecrets, null);
+    }
+
+    /**
+     * @param failsPolicy whether a TLS connection fails the TLS policy, asked when a connection that is not listed
+     *                    ends (so it need not be kept to be judged); null when there is no policy
+     */
+    public EncryptionVerdict(List<String> secrets, boolean showSecrets, Predicate<TlsFacts> failsPolicy) {
         this.secrets = List.copyOf(secrets);
         this.matcher = new ContentMatcher(this.secrets);
         this.showSecrets = showSecrets;
+        this.failsPolicy = failsPolicy;
     }
 
     /** Wraps the dissector so every connection is counted and its bytes searched for the secrets. */
@@ -168,15 +182,18 @@ public final class EncryptionVerdict implements EventSink {
 
     /**
      * A connection ended: one that carried nothing is only counted, and so is any past the first {@link #MAX_LISTED}
-     * listed, so that judging a capture of millions of connections keeps memory flat.
+     * listed — a TLS one judged against the policy now — so that judging a capture of millions of connections keeps
+     * memory flat.
      */
     private void ended(Flow flow) {
         FlowState s = flows.get(flow.id());
         FlowKind kind = s == null ? FlowKind.EMPTY : s.kind();
-        // A TLS connection stays listed: it is judged against the TLS policy afterwards, from what it keeps.
-        if (s == null || kind == FlowKind.EMPTY || (flows.size() > MAX_LISTED && kind != FlowKind.TLS)) {
+        if (s == null || kind == FlowKind.EMPTY || flows.size() > MAX_LISTED) {
             flows.remove(flow.id());
             unlisted[kind.ordinal()]++;
+            if (kind == FlowKind.TLS && failsPolicy != null && failsPolicy.test(s.tlsFacts())) {
+                unlistedFailingPolicy++;
+            }
         }
     }
 
@@ -194,6 +211,11 @@ public final class EncryptionVerdict implements EventSink {
     /** Connections of this kind that ended without being kept in {@link #flows()}: empty, or past the listed. */
     public long unlisted(FlowKind kind) {
         return unlisted[kind.ordinal()];
+    }
+
+    /** Unlisted TLS connections that failed the TLS policy when they ended (none without a policy). */
+    public long unlistedFailingPolicy() {
+        return unlistedFailingPolicy;
     }
 
     /** Connections judged but not listed in {@link #flows()} (besides those that carried nothing). */
@@ -588,9 +610,12 @@ public final class EncryptionVerdict implements EventSink {
                 }
                 default -> summary = "no data";
             }
-            TlsFacts tls = tlsRecords == 0 && quicPackets == 0 ? null
-                    : new TlsFacts(version, cipher, sni, leafCertificate);
+            TlsFacts tls = tlsRecords == 0 && quicPackets == 0 ? null : tlsFacts();
             return new FlowReport(flow, kind, summary, all, List.copyOf(warnings), bytes[0], bytes[1], tls);
+        }
+
+        TlsFacts tlsFacts() {
+            return new TlsFacts(version, cipher, sni, leafCertificate);
         }
 
         private Finding requestSummary() {

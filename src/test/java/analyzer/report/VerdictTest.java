@@ -14,6 +14,8 @@ import analyzer.dissect.HttpHeader;
 import analyzer.dissect.HttpRequestSeen;
 import analyzer.dissect.HttpResponseSeen;
 import analyzer.dissect.RawDataSeen;
+import analyzer.dissect.TlsHandshake;
+import analyzer.dissect.TlsRecordSeen;
 import analyzer.flow.ConnectionListener;
 import analyzer.flow.Direction;
 import analyzer.report.EncryptionVerdict.Verdict;
@@ -133,6 +135,36 @@ class VerdictTest {
         String shown = CheckTextReport.render(report, Style.PLAIN, List.of());
         assertTrue(shown.contains("… and 1 more connection with data, counted below but not listed"), shown);
         assertTrue(shown.contains("1 of 10001 connections readable on the wire"), shown);
+    }
+
+    @Test
+    void aTlsConnectionPastTheListedOnesIsJudgedAgainstThePolicyWhenItEndsAndNotKept() {
+        java.time.Instant now = java.time.Instant.now();
+        analyzer.check.TlsPolicy policy = analyzer.check.TlsPolicy.named("intermediate");
+        EncryptionVerdict verdict = new EncryptionVerdict(List.of(), false, CheckReport.failsPolicy(policy, now));
+        analyzer.flow.ConnectionListenerFactory connections = verdict.wrap((flow, frame, ts) -> NOTHING);
+        byte[] record = {0x16, 3, 3, 0, 4, 2, 0, 0, 0};
+        for (int i = 1; i <= EncryptionVerdict.MAX_LISTED + 2; i++) {
+            // the last two: TLS 1.0 (fails intermediate), then TLS 1.3 (passes)
+            int version = i == EncryptionVerdict.MAX_LISTED + 1 ? 0x0301 : 0x0304;
+            int suite = version == 0x0301 ? 0x002f : 0x1301;
+            ConnectionListener c = connections.open(SampleEvents.flow(i), 1, 0);
+            c.onData(Direction.SERVER_TO_CLIENT, record, 0, record.length, 2, 0);
+            verdict.accept(new TlsRecordSeen(SampleEvents.flow(i), Direction.SERVER_TO_CLIENT, 0, Frames.of(2),
+                    TlsRecordSeen.HANDSHAKE, 0x0303, 4,
+                    List.of(new TlsHandshake.ServerHello(0x0303, version, suite, null)), null, false));
+            c.onClose(ConnectionListener.CloseReason.FIN, 3, 0);
+        }
+        CheckReport report = CheckReport.of(new CheckReport.Inputs("test", verdict, null, null, null, policy,
+                java.util.Set.of(), null, 0, now));
+        assertEquals(EncryptionVerdict.MAX_LISTED, report.connections().size());
+        assertEquals(1, report.count(CheckReport.Judgement.WEAK_TLS));
+        assertEquals(EncryptionVerdict.MAX_LISTED + 1, report.count(CheckReport.Judgement.ENCRYPTED));
+        assertEquals(EncryptionVerdict.MAX_LISTED + 2, report.judged());
+        assertEquals(analyzer.check.Verdict.WEAK_TLS, report.verdict());
+        String shown = CheckTextReport.render(report, Style.PLAIN, List.of());
+        assertTrue(shown.contains("… and 2 more connections with data, counted below but not listed"), shown);
+        assertTrue(shown.contains("1 of 10002 connections outside"), shown);
     }
 
     /** Feeds one connection's bytes through the real dissector into a verdict, 7 bytes per frame. */
