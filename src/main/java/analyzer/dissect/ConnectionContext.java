@@ -26,6 +26,16 @@ public interface ConnectionContext {
     <T> void setState(Class<T> type, T value);
 
     /**
+     * Shared state that holds more than a few fields (requests awaiting their responses, an upgrade's headers): the
+     * connection counts its heap once in {@link analyzer.flow.ConnectionListener#retainedBytes()}, so that the
+     * dissectors sharing it need not.
+     */
+    interface CountedState {
+        /** A cheap estimate of the heap this state holds, not less than it. */
+        long retainedBytes();
+    }
+
+    /**
      * A connection carried inside this one — the plaintext of a decrypted TLS connection: its bytes, fed per
      * direction through the listener returned, are dissected exactly as a connection's own bytes are (detection,
      * hand-offs, the same events), with the same options and a shared state of its own. Feed it the frames the

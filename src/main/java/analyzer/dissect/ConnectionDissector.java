@@ -52,7 +52,13 @@ final class ConnectionDissector implements ConnectionListener, ConnectionContext
 
     @Override
     public long retainedBytes() {
-        return 96 + 16L * state.length + clientToServer.retainedBytes() + serverToClient.retainedBytes();
+        long held = 96 + 16L * state.length + clientToServer.retainedBytes() + serverToClient.retainedBytes();
+        for (int i = 1; i < stateCount; i += 2) {
+            if (state[i] instanceof CountedState counted) {
+                held += counted.retainedBytes();
+            }
+        }
+        return held;
     }
 
     private DirectionDissector of(Direction direction) {

@@ -147,7 +147,8 @@ final class HttpStreamDissector implements StreamDissector {
 
     @Override
     public long retainedBytes() {
-        long held = 600 + nextFrames.footprint() + messageFrames.footprint() + body.footprint() + leftover.length;
+        long held = 600 + nextFrames.footprint() + messageFrames.footprint() + body.footprint() + leftover.length
+                + plain.footprint();
         if (channel != null) {
             long head = Math.min(headBytes, CONFIG.getMaxHeaderSize() + CONFIG.getMaxInitialLineLength());
             held += CODEC_FOOTPRINT + 2L * decoder.unreadBytes() + 4 * (head + heldHeadBytes);

@@ -12,9 +12,19 @@ import java.util.List;
  * @param requestTimestampMicros -1 when the request was not seen
  */
 public record HttpUpgrade(String token, String requestMethod, String requestUri, long requestTimestampMicros,
-                          List<HttpHeader> responseHeaders) {
+                          List<HttpHeader> responseHeaders) implements ConnectionContext.CountedState {
 
     HttpUpgrade(String token, PendingRequests.Request request, List<HttpHeader> responseHeaders) {
         this(token, request.method(), request.uri(), request.timestampMicros(), responseHeaders);
+    }
+
+    /** The record, its strings, and the response's headers (each an object, two strings and a list slot). */
+    @Override
+    public long retainedBytes() {
+        long held = 400;
+        for (HttpHeader h : responseHeaders) {
+            held += 112 + h.name().length() + h.value().length();
+        }
+        return held;
     }
 }

@@ -6,7 +6,7 @@ import java.util.ArrayDeque;
  * Requests of one connection still waiting for their response, oldest first. HTTP/1.x answers in order, so
  * pairing is first in, first out; the response decoder also needs the method (a response to HEAD has no body).
  */
-final class PendingRequests {
+final class PendingRequests implements ConnectionContext.CountedState {
 
     record Request(String method, String uri, long timestampMicros) {
     }
@@ -18,12 +18,18 @@ final class PendingRequests {
     private static final int MAX_PENDING = 1024;
 
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
+    /** What the queued requests hold: the records and their method and target strings. */
+    private long requestBytes;
+    /** The most the deque held at once: its array does not shrink. */
+    private int mostQueued;
 
     void add(Request request) {
         if (queue.size() == MAX_PENDING) {
-            queue.pollFirst();
+            requestBytes -= footprint(queue.pollFirst());
         }
         queue.addLast(request);
+        requestBytes += footprint(request);
+        mostQueued = Math.max(mostQueued, queue.size());
     }
 
     Request peek() {
@@ -31,11 +37,27 @@ final class PendingRequests {
     }
 
     Request poll() {
-        return queue.pollFirst();
+        Request r = queue.pollFirst();
+        if (r != null) {
+            requestBytes -= footprint(r);
+        }
+        return r;
     }
 
     /** After bytes went missing the order is lost; later responses stay unpaired rather than paired wrongly. */
     void clear() {
         queue.clear();
+        requestBytes = 0;
+    }
+
+    /** This object, the deque and its array (16 slots at first, doubling), and the requests queued. */
+    @Override
+    public long retainedBytes() {
+        return 64 + 8L * Math.max(16, Integer.highestOneBit(Math.max(1, mostQueued)) * 2) + requestBytes;
+    }
+
+    /** The record and its two strings (one byte a character, plus each string's header and array). */
+    private static long footprint(Request r) {
+        return 32 + (r.method() == null ? 0 : 48 + r.method().length()) + (r.uri() == null ? 0 : 48 + r.uri().length());
     }
 }

@@ -79,6 +79,8 @@ final class PlainHttpMessage {
             version = firstVersion;
         } else if (request ? requestLine(d, offset, lineEnd) : statusLine(d, offset, lineEnd)) {
             firstLine = java.util.Arrays.copyOfRange(d, offset, lineEnd);
+            // the line and the strings read from it (method or phrase, target, version): about its length again
+            firstLineBytes = 3 * 48 + 2L * lineLength;
             firstMethod = method;
             firstUri = uri;
             firstCode = code;
@@ -147,6 +149,23 @@ final class PlainHttpMessage {
     private static final int RECENT_LINES = 64;
     /** Pairs of slots: a line is looked for in both of its pair, so two lines of a message rarely evict each other. */
     private final HeaderLine[] recent = new HeaderLine[RECENT_LINES];
+    /** What the lines in {@link #recent} hold. */
+    private long recentBytes;
+    /** What {@link #firstLine} and the strings read from it hold. */
+    private long firstLineBytes;
+
+    /**
+     * The heap this reader keeps between messages: itself, the last first line, the header lines it remembers
+     * (each a copy of its bytes, a header and its two strings), and the last message's header list.
+     */
+    long footprint() {
+        return 96 + 16 + 4L * RECENT_LINES + firstLineBytes + recentBytes
+                + (headers == null ? 0 : 64 + 8L * headers.size());
+    }
+
+    private static long footprint(HeaderLine line) {
+        return line == null ? 0 : 32 + 16 + 24 + 2 * 48 + 2L * line.bytes.length;
+    }
 
     /** The header in [start, end) (without its CRLF), or null when it is not plain. */
     private HeaderLine headerLine(byte[] d, int start, int end) {
@@ -163,6 +182,7 @@ final class PlainHttpMessage {
         }
         HeaderLine line = parseHeaderLine(d, start, end);
         if (line != null) {
+            recentBytes += footprint(line) - footprint(recent[slot + 1]);
             recent[slot + 1] = known;
             recent[slot] = line;
         }

@@ -142,6 +142,32 @@ class ConnectionFloodTest {
     }
 
     /**
+     * State the two directions share: complete requests waiting for their responses (one, an upgrade, eight
+     * pipelined with targets of their own), and a DNS-over-TCP query whose message was cut short.
+     */
+    @Test
+    void requestsAwaitingTheirResponsesAreCountedAtLeastTheHeapTheyTake() throws Exception {
+        String get = "GET / HTTP/1.1\r\nHost: 127.0.0.1:5683\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n\r\n";
+        String upgrade = "GET /chat HTTP/1.1\r\nHost: 127.0.0.1:5683\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        StringBuilder pipelined = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            pipelined.append("GET /items/").append(i).append("?page=").append("p".repeat(40))
+                    .append(" HTTP/1.1\r\nHost: 127.0.0.1:5683\r\nAccept: application/json\r\n\r\n");
+        }
+        assertCountedCoversHeap("a request awaiting its response", get.getBytes(StandardCharsets.ISO_8859_1));
+        assertCountedCoversHeap("an upgrade awaiting its 101", upgrade.getBytes(StandardCharsets.ISO_8859_1));
+        assertCountedCoversHeap("8 pipelined requests", pipelined.toString().getBytes(StandardCharsets.ISO_8859_1));
+        // A query announcing 300 bytes (EDNS padding), 100 of them sent: the message is held until it ends.
+        java.nio.ByteBuffer dns = java.nio.ByteBuffer.allocate(100);
+        dns.putShort((short) 300).putShort((short) 0x1234).putShort((short) 0x0100).putShort((short) 1)
+                .putShort((short) 0).putShort((short) 0).putShort((short) 1)
+                .put(new byte[] {7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0}).putShort((short) 1)
+                .putShort((short) 1);
+        assertCountedCoversHeap("a DNS-over-TCP query cut short", dns.array());
+    }
+
+    /**
      * Runs the probe on 20 000 connections that each send these bytes (the client's first bytes, then optionally
      * the server's answer and the client's next bytes) and checks the table counts at least the heap they take,
      * and not more than three times as much.

@@ -4,7 +4,6 @@ import analyzer.dissect.BodyPreview;
 import analyzer.dissect.BoundedInflater;
 import analyzer.dissect.EventSink;
 import analyzer.dissect.Frames;
-import analyzer.dissect.HttpHeader;
 import analyzer.dissect.HttpUpgrade;
 import analyzer.dissect.session.ProtocolMalformed;
 import analyzer.dissect.Protocols;
@@ -84,8 +83,6 @@ final class WebSocketStreamDissector implements StreamDissector {
     private final byte[] scratch = new byte[2048];
 
     private boolean stopped;
-    /** What the connection keeps of its upgrade (the 101's header fields), counted by the client's side. */
-    private final long upgradeHeld;
 
     WebSocketStreamDissector(StreamContext stream) {
         this.stream = stream;
@@ -99,8 +96,6 @@ final class WebSocketStreamDissector implements StreamDissector {
         this.deflate = deflate.enabled();
         this.freshContextPerMessage = direction == Direction.CLIENT_TO_SERVER ? deflate.clientNoContextTakeover()
                 : deflate.serverNoContextTakeover();
-        this.upgradeHeld = direction == Direction.CLIENT_TO_SERVER
-                ? upgradeFootprint(stream.connection().findState(HttpUpgrade.class)) : 0;
     }
 
     @Override
@@ -129,18 +124,7 @@ final class WebSocketStreamDissector implements StreamDissector {
     @Override
     public long retainedBytes() {
         return 800 + scratch.length + control.length + frameFrames.footprint() + messageFrames.footprint()
-                + payload.footprint() + (inflater != null ? inflater.footprint() : 0) + upgradeHeld;
-    }
-
-    private static long upgradeFootprint(HttpUpgrade upgrade) {
-        if (upgrade == null) {
-            return 0;
-        }
-        long held = 400;
-        for (HttpHeader h : upgrade.responseHeaders()) {
-            held += 112 + h.name().length() + h.value().length();
-        }
-        return held;
+                + payload.footprint() + (inflater != null ? inflater.footprint() : 0);
     }
 
     /** Set from a complete header until the frame's payload is read (a frame may have an empty payload). */
