@@ -14,6 +14,7 @@ import analyzer.proxy.ProxyException;
 import analyzer.proxy.ProxyListener;
 import analyzer.proxy.TamperRules;
 import analyzer.proxy.TlsMode;
+import analyzer.proxy.UdpRelay;
 import analyzer.proxy.UpstreamTrust;
 import analyzer.report.ProxyJsonPrinter;
 import analyzer.report.ProxyTally;
@@ -48,7 +49,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  analyzer proxy --listen 127.0.0.1:8080 --upstream 127.0.0.1:5683",
             "  analyzer proxy --upstream 127.0.0.1:5683 --replace 'fluffy tail=>squirrel party'",
             "  analyzer proxy --listen 127.0.0.1:8443 --upstream localhost:5683 --tls intercept --upstream-insecure",
-            "  analyzer proxy --listen 127.0.0.1:8080          # forward proxy: curl -x http://127.0.0.1:8080 …"})
+            "  analyzer proxy --listen 127.0.0.1:8080          # forward proxy: curl -x http://127.0.0.1:8080 …",
+            "  analyzer proxy --udp -l 127.0.0.1:5353 -u 127.0.0.1:53   # DNS, QUIC"})
 public final class ProxyCommand implements Callable<Integer> {
 
     @Option(names = {"-l", "--listen"}, defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
@@ -59,6 +61,11 @@ public final class ProxyCommand implements Callable<Integer> {
             description = "Reverse proxy: relay every connection to this server. Without it, a forward proxy:"
                     + " clients say where (absolute-form HTTP requests, CONNECT).")
     String upstream;
+
+    @Option(names = "--udp",
+            description = "Relay UDP datagrams instead of TCP connections (DNS, QUIC, …): reverse only (with"
+                    + " --upstream); each client through a socket of its own, forgotten after --idle-timeout.")
+    boolean udp;
 
     @Option(names = "--tls", defaultValue = "passthrough", paramLabel = "passthrough|intercept",
             description = "Clients speaking TLS: relay the encrypted records untouched, or intercept them with a"
@@ -150,22 +157,18 @@ public final class ProxyCommand implements Callable<Integer> {
         output.validate();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = Main.fitted(spec, spec.commandLine().getErr());
+        if (udp) {
+            return relayDatagrams(out, err);
+        }
         ProxyConfig config = config(err);
         ProxyTally tally = new ProxyTally();
-        ProxyListener printer = output.format == OutputOptions.Format.json
-                ? new ProxyJsonPrinter(out, output.showSecrets)
-                : new ProxyTextPrinter(out, output.style(), output.hex, brief, output.width(), output.showSecrets);
+        ProxyListener printer = printer(out);
         CountDownLatch stop = new CountDownLatch(1);
         try (WebSession page = WebSession.startIf(web, "proxy", List.of(), output.showSecrets, spec)) {
             ProxyListener listener = ProxyListener.both(tally, printer);
             if (page != null) {
                 listener = ProxyListener.both(listener, page.feed("proxy", "proxy", true));
             }
-            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "proxy-output");
-                t.setDaemon(true);
-                return t;
-            });
             InterruptHandler interrupt = InterruptHandler.install(stop::countDown);
             try (TlsKeyLog keys = config.keyLog();
                  InterceptingProxy proxy = InterceptingProxy.start(config, listener)) {
@@ -175,18 +178,10 @@ public final class ProxyCommand implements Callable<Integer> {
                     page.view().title(proxy.banner(mitmCaCertificate()).lines().findFirst().orElse("proxy")
                             .replace(" — Ctrl-C to stop", ""));
                 }
-                timer.scheduleWithFixedDelay(printer::flush, 200, 200, TimeUnit.MILLISECONDS);
-                if (duration != null) {
-                    stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-                } else {
-                    stop.await();
-                }
+                awaitStop(stop, printer);
             } catch (ProxyException e) {
                 throw new UserError(ExitCodes.USAGE, e.getMessage(), e.hint(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             } finally {
-                timer.shutdownNow();
                 interrupt.uninstall();
             }
             printer.flush();
@@ -202,6 +197,85 @@ public final class ProxyCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** Options that shape TCP connections, TLS or HTTP messages: none of them applies to datagrams. */
+    private static final List<String> TCP_ONLY = List.of("--tls", "--mitm-ca", "--upstream-cacert",
+            "--upstream-insecure", "--replace", "--replace-request", "--set-header", "--drop-header",
+            "--set-request-header", "--drop-request-header", "--max-rewrite-body", "--connect-timeout", "--threads",
+            "--transport", "--save", "--keylog");
+
+    /** --udp: the datagram relay, printed as the TCP proxy prints what it relays. */
+    private int relayDatagrams(PrintWriter out, PrintWriter err) {
+        if (upstream == null) {
+            throw new UserError("--udp needs --upstream HOST:PORT: datagrams carry no destination a forward proxy"
+                    + " could read", "e.g. analyzer proxy --udp --listen 127.0.0.1:5353 --upstream 127.0.0.1:53");
+        }
+        for (String option : TCP_ONLY) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new UserError(option + " applies to TCP connections, not to --udp");
+            }
+        }
+        ProxyConfig config = ProxyConfig.reverse(listenAddress(err), HostPort.parse("--upstream", upstream))
+                .withTimeouts(idleTimeout, connectTimeout)
+                .withDissector(new DissectorOptions(output.maxBody, DissectorOptions.defaults().maxRawPreview()));
+        ProxyListener printer = printer(out);
+        CountDownLatch stop = new CountDownLatch(1);
+        try (WebSession page = WebSession.startIf(web, "proxy", List.of(), output.showSecrets, spec)) {
+            ProxyListener listener = page == null ? printer
+                    : ProxyListener.both(printer, page.feed("proxy", "proxy", true));
+            InterruptHandler interrupt = InterruptHandler.install(stop::countDown);
+            String summary;
+            try (UdpRelay relay = UdpRelay.start(config, listener)) {
+                err.println(relay.banner());
+                err.flush();
+                if (page != null) {
+                    page.view().title(relay.banner().replace(" — Ctrl-C to stop", ""));
+                }
+                awaitStop(stop, printer);
+                relay.close();
+                summary = relay.summary();
+            } catch (ProxyException e) {
+                throw new UserError(ExitCodes.USAGE, e.getMessage(), e.hint(), e);
+            } finally {
+                interrupt.uninstall();
+            }
+            printer.flush();
+            err.println();
+            err.println(summary);
+            err.flush();
+            if (page != null) {
+                page.linger("proxy stopped · " + summary, "info", err);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private ProxyListener printer(PrintWriter out) {
+        return output.format == OutputOptions.Format.json
+                ? new ProxyJsonPrinter(out, output.showSecrets)
+                : new ProxyTextPrinter(out, output.style(), output.hex, brief, output.width(), output.showSecrets);
+    }
+
+    /** Until Ctrl-C or --duration, flushing the printer's output now and then. */
+    private void awaitStop(CountDownLatch stop, ProxyListener printer) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "proxy-output");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            timer.scheduleWithFixedDelay(printer::flush, 200, 200, TimeUnit.MILLISECONDS);
+            if (duration != null) {
+                stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                stop.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            timer.shutdownNow();
+        }
     }
 
     private ProxyConfig config(PrintWriter err) {

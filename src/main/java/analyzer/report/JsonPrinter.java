@@ -248,6 +248,7 @@ public final class JsonPrinter implements EventSink {
             json.field(DATA_LEN, d.length());
             json.field(DATA_DATA, HexDump.hex(d.preview(), 0, d.preview().length));
             json.field(DATA_TRUNCATED, d.preview().length < d.length());
+            leaks(Leaks.of(d, showSecrets));
         } else if (event instanceof StreamGap g) {
             common(TCP_GAP, g);
             json.field(GAP_BYTES, g.missingBytes());

@@ -5,6 +5,7 @@ import analyzer.dissect.ContentView;
 import analyzer.dissect.HttpBody;
 import analyzer.dissect.HttpRequestSeen;
 import analyzer.dissect.HttpResponseSeen;
+import analyzer.dissect.RawDataSeen;
 import analyzer.leaks.ContentMatcher;
 import analyzer.leaks.Exposure;
 import analyzer.leaks.SecretScanner;
@@ -57,6 +58,24 @@ public final class Leaks {
 
     public static List<Leak> of(HttpResponseSeen response, boolean showSecrets) {
         return of((CarriesContent) response, response.body().text(), showSecrets);
+    }
+
+    /**
+     * Credentials in data of no known protocol (a UDP datagram, a raw stream's bytes), found by their format or the
+     * name they travel under in JSON ({@code "password": …}, a GitHub token, a bearer token); the preview only.
+     */
+    public static List<Leak> of(RawDataSeen data, boolean showSecrets) {
+        if (data.preview().length == 0) {
+            return List.of();
+        }
+        ContentView view = new ContentView(data.flow().udp() ? "datagram" : "data", "", List.of(), data.preview(),
+                null, data.flow().insideTls());
+        List<Leak> leaks = new ArrayList<>(0);
+        for (Exposure e : ContentMatcher.CREDENTIALS_ONLY.scan(view)) {
+            leaks.add(new Leak(e.kind() == Exposure.Kind.SESSION ? Kind.SESSION : Kind.CREDENTIALS,
+                    e.describe(showSecrets)));
+        }
+        return leaks;
     }
 
     private static List<Leak> of(CarriesContent message, boolean textBody, boolean showSecrets) {

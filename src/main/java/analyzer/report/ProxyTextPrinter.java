@@ -7,7 +7,12 @@ import analyzer.dissect.HttpRequestSeen;
 import analyzer.dissect.HttpResponseSeen;
 import analyzer.dissect.RawDataSeen;
 import analyzer.dissect.StreamGap;
+import analyzer.dissect.TlsHandshake;
 import analyzer.dissect.TlsRecordSeen;
+import analyzer.dissect.dns.DnsMessage;
+import analyzer.dissect.dns.DnsMessageSeen;
+import analyzer.dissect.quic.QuicPacketSeen;
+import analyzer.dissect.quic.QuicVersion;
 import analyzer.dissect.session.CredentialSeen;
 import analyzer.flow.Direction;
 import analyzer.flow.Flow;
@@ -118,10 +123,39 @@ public final class ProxyTextPrinter implements ProxyListener {
             label("EAVESDROP", style.red("EAVESDROP"));
             padded(c.protocol() + " " + c.mechanism(), 16).append(' ').append(TextPrinter.login(c, showSecrets));
             flowTag(c.flow().id());
-        } else if (event instanceof RawDataSeen d && rawFlowsTold.add(d.flow())) {
-            label("DATA", "DATA").append(d.flow().client().toString()).append(" → ").append(d.flow().server().toString())
-                    .append("  neither HTTP nor TLS, ").append(d.length()).append(" bytes first");
+        } else if (event instanceof RawDataSeen d) {
+            if (rawFlowsTold.add(d.flow())) {
+                label("DATA", "DATA").append(d.flow().client().toString()).append(" → ")
+                        .append(d.flow().server().toString())
+                        .append(d.flow().udp() ? "  a datagram neither DNS nor QUIC, " : "  neither HTTP nor TLS, ")
+                        .append(d.length()).append(" bytes first");
+                flowTag(d.flow().id());
+            }
+            leaks(d.flow().udp() ? "UDP datagram" : "data", Leaks.of(d, showSecrets), d.flow().id());
+        } else if (event instanceof DnsMessageSeen d) {
+            // A name looked up is what an eavesdropper of DNS learns: one line per query and per answer.
+            label("DNS", "DNS");
+            DnsMessage m = d.message();
+            sb.append(m.response() ? "answer " + m.rcodeName() + "  " : "query  ");
+            for (int i = 0; i < m.questions().size(); i++) {
+                sb.append(i > 0 ? ", " : "").append(m.questions().get(i).typeName()).append(' ')
+                        .append(m.questions().get(i).name());
+            }
+            for (int i = 0; i < m.answers().size(); i++) {
+                sb.append(i == 0 ? "  → " : ", ").append(m.answers().get(i).data());
+            }
             flowTag(d.flow().id());
+        } else if (event instanceof QuicPacketSeen q) {
+            for (TlsHandshake h : q.handshakes()) {
+                if (h instanceof TlsHandshake.ClientHello c) {
+                    label("QUIC", style.green("QUIC")).append(q.flow().client().toString()).append(" → ")
+                            .append(q.flow().server().toString()).append("  ")
+                            .append(QuicVersion.describe(q.version()))
+                            .append(c.serverName() == null ? "" : ", SNI " + c.serverName())
+                            .append(c.alpn().isEmpty() ? "" : ", ALPN " + String.join(",", c.alpn()));
+                    flowTag(q.flow().id());
+                }
+            }
         }
     }
 

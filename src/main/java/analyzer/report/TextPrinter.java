@@ -653,6 +653,7 @@ public final class TextPrinter implements EventSink {
         if (p.length < d.length()) {
             sb.append(INDENT).append(style.dim("… " + grouped(d.length() - p.length) + " more bytes")).append('\n');
         }
+        leaks(Leaks.of(d, showSecrets), d.flow().insideTls());
     }
 
     /** "  decrypted" after the kind of a message read from decrypted TLS; nothing for one read off the wire. */
