@@ -124,7 +124,13 @@ public final class CredentialRules {
 
     /** Every credential of a known format in the text, in rule order (at most 32). */
     public static List<Match> findValues(CharSequence text) {
+        if (text instanceof String s && s.equals(lastWithoutKeyword)) {
+            return List.of();
+        }
         if (!mayContainValue(text)) {
+            if (text instanceof String s) {
+                lastWithoutKeyword = s;
+            }
             return List.of();
         }
         List<Match> found = new ArrayList<>(2);
@@ -142,20 +148,54 @@ public final class CredentialRules {
         return found;
     }
 
+    /**
+     * The last text found to hold no keyword: printers scan the URL of every request, and a connection asks for the
+     * same path again and again. A race between threads only costs a scan.
+     */
+    private static String lastWithoutKeyword;
+
     /** Whether one of the rules' keywords occurs, case-insensitively, without copying the text. */
     private static boolean mayContainValue(CharSequence text) {
-        String s = text.toString();
-        for (int i = 0; i < s.length(); i++) {
-            char c = Character.toLowerCase(s.charAt(i));
-            if (c >= 128 || KEYWORD_STARTS.indexOf(c) < 0) {
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c >= 128 || !KEYWORD_START[c]) {
                 continue;
             }
+            char lower = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
             for (String k : KEYWORDS) {
-                if (k.charAt(0) == c && s.regionMatches(true, i, k, 0, k.length())) {
+                if (k.charAt(0) == lower && startsWithLowered(text, i, k)) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    /** The first characters of the keywords, in both cases: most characters of a text start none. */
+    private static final boolean[] KEYWORD_START = new boolean[128];
+
+    static {
+        for (char c : KEYWORD_STARTS.toCharArray()) {
+            KEYWORD_START[c] = true;
+            KEYWORD_START[Character.toUpperCase(c)] = true;
+        }
+    }
+
+    /** Whether {@code text} has {@code keyword} (lower case) at {@code at}, its ASCII letters in either case. */
+    private static boolean startsWithLowered(CharSequence text, int at, String keyword) {
+        if (at + keyword.length() > text.length()) {
+            return false;
+        }
+        for (int j = 0; j < keyword.length(); j++) {
+            char c = text.charAt(at + j);
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != keyword.charAt(j)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

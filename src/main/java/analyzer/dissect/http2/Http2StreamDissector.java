@@ -21,13 +21,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Flags;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.util.AsciiString;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -78,7 +78,7 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
     private final Http2Connection connection;
     private final EmbeddedChannel channel;
     private final ChannelHandlerContext ctx;
-    private final DefaultHttp2HeadersDecoder headerDecoder;
+    private final DecodedFields.Decoder headerDecoder;
     private final DefaultHttp2FrameReader reader;
 
     /** Bytes of the client's connection preface still to pass over. */
@@ -120,7 +120,7 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
                 : newConnection(stream);
         this.channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
         this.ctx = channel.pipeline().firstContext();
-        this.headerDecoder = new DefaultHttp2HeadersDecoder(false, false, MAX_HEADER_LIST);
+        this.headerDecoder = new DecodedFields.Decoder(MAX_HEADER_LIST);
         this.reader = new DefaultHttp2FrameReader(headerDecoder);
         try {
             headerDecoder.maxHeaderTableSize(MAX_HEADER_TABLE);
@@ -414,13 +414,13 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
         Message m = message(streamId);
         List<HttpHeader> fields = fields(headers);
         if (m.headers == null) {
-            m.start(headers, fields, frameTime);
+            m.start(fields, frameTime);
         } else if (m.informational()) {
             // A 1xx before the final response: reported on its own, the stream goes on.
             open.remove(streamId);
             finish(m, true);
             Message next = message(streamId);
-            next.start(headers, fields, frameTime);
+            next.start(fields, frameTime);
             m = next;
         } else {
             m.trailers = fields;
@@ -500,16 +500,15 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
     public void onPushPromiseRead(ChannelHandlerContext ctx, int streamId, int promisedStreamId,
                                   Http2Headers headers, int padding) {
         // The promised request pairs with the pushed response that will come on its stream.
-        CharSequence method = headers.method();
-        CharSequence path = headers.path();
-        connection.request(promisedStreamId, new Http2Connection.RequestHead(
-                method != null ? method.toString() : null, path != null ? path.toString() : null, frameTime));
+        List<HttpHeader> promised = fields(headers);
+        connection.request(promisedStreamId, new Http2Connection.RequestHead(HttpHeader.value(promised, ":method"),
+                HttpHeader.value(promised, ":path"), frameTime));
         if (controlFrames) {
             List<Http2FrameSeen.Field> fields = new ArrayList<>();
             fields.add(new Http2FrameSeen.Field("http2.push_promise.promised_stream_id",
                     Integer.toString(promisedStreamId)));
-            for (Map.Entry<CharSequence, CharSequence> h : headers) {
-                fields.add(new Http2FrameSeen.Field(h.getKey().toString(), h.getValue().toString()));
+            for (HttpHeader h : promised) {
+                fields.add(new Http2FrameSeen.Field(h.name(), h.value()));
             }
             control("PUSH_PROMISE", streamId, 0, fields);
         }
@@ -633,16 +632,16 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
     }
 
     private List<HttpHeader> fields(Http2Headers headers) {
-        HttpHeader[] list = new HttpHeader[headers.size()];
-        int i = 0;
+        DecodedFields decoded = (DecodedFields) headers;
+        HttpHeader[] list = new HttpHeader[decoded.size()];
         long size = 0;
-        for (Map.Entry<CharSequence, CharSequence> h : headers) {
-            HttpHeader field = header(h.getKey(), h.getValue());
-            list[i++] = field;
+        for (int i = 0; i < list.length; i++) {
+            HttpHeader field = header(decoded.name(i), decoded.value(i));
+            list[i] = field;
             size += 32 + field.name().length() + field.value().length();
         }
         decodedFieldBytes = Math.min(decodedFieldBytes + size, MAX_HEADER_TABLE);
-        return List.of(i == list.length ? list : Arrays.copyOf(list, i));
+        return List.of(list);
     }
 
     /**
@@ -651,9 +650,28 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
      * which keep the encoded line of a recent HttpHeader, print it without encoding it again.
      */
     private HttpHeader header(CharSequence name, CharSequence value) {
-        int slot = (System.identityHashCode(value) * 31 + System.identityHashCode(name)) & (SHARED_HEADERS - 1);
-        if (sharedValue[slot] == value && sharedName[slot] == name) {
-            return shared[slot];
+        // By content, not identity: a field sent as a literal (nghttpd's content-length, every response) is a new
+        // object each time with the same text. The slot comes from lengths and a few characters, cheaper than a hash
+        // of every byte; a collision only costs a comparison.
+        int nameLength = name.length();
+        int valueLength = value.length();
+        int mix = nameLength * 131 + valueLength;
+        if (nameLength > 1) {
+            mix = (mix * 31 + name.charAt(1)) * 31 + name.charAt(nameLength - 1);
+        }
+        if (valueLength > 0) {
+            mix = ((mix * 31 + value.charAt(0)) * 31 + value.charAt(valueLength >> 1)) * 31
+                    + value.charAt(valueLength - 1);
+        }
+        int slot = (mix * 0x9E3779B9) >>> (32 - SHARED_BITS);
+        HttpHeader known = shared[slot];
+        if (known != null) {
+            if (sharedValue[slot] == value && sharedName[slot] == name) {
+                return known;
+            }
+            if (sameText(name, known.name()) && sameText(value, known.value())) {
+                return known;
+            }
         }
         HttpHeader h = new HttpHeader(name.toString(), value.toString());
         sharedHeld += headerFootprint(h) - (shared[slot] != null ? headerFootprint(shared[slot]) : 0);
@@ -663,12 +681,17 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
         return h;
     }
 
+    private static boolean sameText(CharSequence decoded, String known) {
+        return decoded instanceof AsciiString a ? a.contentEquals(known) : known.contentEquals(decoded);
+    }
+
     /** The field, its two strings and their arrays (one byte a character for Latin-1). */
     private static long headerFootprint(HttpHeader h) {
         return 112 + h.name().length() + h.value().length();
     }
 
-    private static final int SHARED_HEADERS = 256;
+    private static final int SHARED_BITS = 8;
+    private static final int SHARED_HEADERS = 1 << SHARED_BITS;
     private final CharSequence[] sharedName = new CharSequence[SHARED_HEADERS];
     private final CharSequence[] sharedValue = new CharSequence[SHARED_HEADERS];
     private final HttpHeader[] shared = new HttpHeader[SHARED_HEADERS];
@@ -693,19 +716,27 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
             this.streamId = streamId;
         }
 
-        void start(Http2Headers h, List<HttpHeader> fields, long timestampMicros) {
+        void start(List<HttpHeader> fields, long timestampMicros) {
             time = timestampMicros;
             headers = fields;
-            CharSequence m = h.method();
-            CharSequence p = h.path();
-            CharSequence a = h.authority();
-            CharSequence s = h.status();
-            method = m != null ? m.toString() : null;
-            path = p != null ? p.toString() : null;
-            authority = a != null ? a.toString() : null;
+            String s = null;
+            // Pseudo-header fields come first (RFC 9113 §8.3); a block that breaks the rule is still read.
+            for (HttpHeader f : fields) {
+                String name = f.name();
+                if (name.isEmpty() || name.charAt(0) != ':') {
+                    continue;
+                }
+                switch (name) {
+                    case ":method" -> method = method == null ? f.value() : method;
+                    case ":path" -> path = path == null ? f.value() : path;
+                    case ":authority" -> authority = authority == null ? f.value() : authority;
+                    case ":status" -> s = s == null ? f.value() : s;
+                    default -> { }
+                }
+            }
             if (s != null) {
                 try {
-                    status = Integer.parseInt(s.toString().trim());
+                    status = Integer.parseInt(s.trim());
                 } catch (NumberFormatException e) {
                     status = 0;
                 }
