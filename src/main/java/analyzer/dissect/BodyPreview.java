@@ -54,6 +54,11 @@ public final class BodyPreview {
         return take;
     }
 
+    /** The bytes kept: all of the body when it was no longer than the preview's size. */
+    public byte[] bytes() {
+        return Arrays.copyOf(kept, fill);
+    }
+
     /** Bytes counted so far. */
     public long length() {
         return length;

@@ -1,5 +1,6 @@
 package analyzer.dissect;
 
+import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -15,6 +16,8 @@ public final class BoundedInflater {
     private final byte[] out = new byte[8192];
     private long produced;
     private String failure;
+    /** A CRC-32 of everything produced, for a gzip trailer to be checked against; null when not asked for. */
+    private CRC32 crc;
 
     /**
      * @param raw a raw deflate stream (RFC 1951), else zlib-wrapped (RFC 1950)
@@ -23,6 +26,22 @@ public final class BoundedInflater {
     public BoundedInflater(boolean raw, long max) {
         this.inflater = new Inflater(raw);
         this.max = max;
+    }
+
+    /** Keeps a CRC-32 of the bytes produced from now on (see {@link #crc()}). */
+    public BoundedInflater withCrc() {
+        crc = new CRC32();
+        return this;
+    }
+
+    /** The CRC-32 of the bytes produced, when {@link #withCrc()} asked for it. */
+    public long crc() {
+        return crc.getValue();
+    }
+
+    /** Input bytes left over after the stream's final block (a gzip trailer, say) in the last input given. */
+    public int remaining() {
+        return inflater.getRemaining();
     }
 
     /** Inflates these compressed bytes; returns false once it has stopped ({@link #failure()} says why). */
@@ -37,6 +56,9 @@ public final class BoundedInflater {
                 if (n > 0) {
                     produced += n;
                     into.append(out, 0, n);
+                    if (crc != null) {
+                        crc.update(out, 0, n);
+                    }
                     if (produced > max) {
                         failure = "inflated past " + (max >> 20) + " MiB: not inflated further";
                         return false;

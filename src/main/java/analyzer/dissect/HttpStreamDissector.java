@@ -10,9 +10,7 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -28,8 +26,8 @@ import java.util.Map;
 
 /**
  * HTTP/1.x in one direction, parsed by Netty's codec in an {@link EmbeddedChannel} that lives as long as the
- * stream: decoder → ({@link HttpContentDecompressor}, added once a message declares a content coding) → body
- * collector. Heads are read as the decoder emits them, before content decoding rewrites their headers.
+ * stream: decoder → body collector, which removes a content coding with {@link ContentDecoder}. Heads are read
+ * as the decoder emits them.
  *
  * <p>Events are the messages the codec produced; their first-byte time and frames come from the deliveries fed
  * while each message was being read: the decoder's unread byte count tells, when a message ends, whether the
@@ -53,7 +51,6 @@ final class HttpStreamDissector implements StreamDissector {
 
     private static final byte[] NOTHING = new byte[0];
     private static final String COLLECTOR = "body";
-    private static final String DECOMPRESSOR = "decompressor";
 
     /** Off only in tests, which compare the direct path for plain messages with the codec alone. */
     static volatile boolean plainMessagesDirect = true;
@@ -64,13 +61,6 @@ final class HttpStreamDissector implements StreamDissector {
     private final Direction direction;
     private final boolean requests;
     private final PendingRequests pending;
-    /**
-     * What one delivery of a compressed body may inflate to: far more than real content (a 64 KiB segment of text
-     * inflates to a few hundred KiB), far less than a decompression bomb, which becomes a malformed message here
-     * instead of hundreds of MiB of heap.
-     */
-    static final int MAX_INFLATED_CHUNK = 16 << 20;
-
     /** Shared: the decoders read it when they are made. */
     private static final HttpDecoderConfig CONFIG = new HttpDecoderConfig()
             .setMaxInitialLineLength(16 * 1024)
@@ -103,8 +93,8 @@ final class HttpStreamDissector implements StreamDissector {
     private int headCode;
     private String headPhrase;
     private List<HttpHeader> headers;
-    private String originalEncoding;
-    private String decodedEncoding;
+    /** Removes the content coding of the message being read; null when it has none we decode. */
+    private ContentDecoder contentDecoder;
     private boolean chunked;
     private PendingRequests.Request answered;
     private boolean tunnelAfterMessage;
@@ -148,7 +138,7 @@ final class HttpStreamDissector implements StreamDissector {
     @Override
     public long retainedBytes() {
         long held = 600 + nextFrames.footprint() + messageFrames.footprint() + body.footprint() + leftover.length
-                + plain.footprint();
+                + plain.footprint() + (contentDecoder != null ? contentDecoder.footprint() : 0);
         if (channel != null) {
             long head = Math.min(headBytes, CONFIG.getMaxHeaderSize() + CONFIG.getMaxInitialLineLength());
             held += CODEC_FOOTPRINT + 2L * decoder.unreadBytes() + 4 * (head + heldHeadBytes);
@@ -193,7 +183,7 @@ final class HttpStreamDissector implements StreamDissector {
         }
         channel.writeInbound(buf);
         if (failure != null) {
-            // The codec chain threw (e.g. a corrupt gzip body): the message is cut short, the stream resyncs.
+            // The codec chain threw: the message is cut short, the stream resyncs.
             if (inMessage) {
                 finishMessage(false);
             }
@@ -277,8 +267,6 @@ final class HttpStreamDissector implements StreamDissector {
         closing = true;
         boolean headStarted = channel != null && !inMessage && decoder.unreadBytes() > 0;
         if (channel != null) {
-            // A half-decoded compressed body may complain while it is dropped (kept by FailureKeeper, not
-            // reported): nothing more to learn from it.
             channel.finishAndReleaseAll();
         }
         if (inMessage) {
@@ -368,10 +356,7 @@ final class HttpStreamDissector implements StreamDissector {
             beginResponse(version, response.status().code(), response.status().reasonPhrase(), heads,
                     responses.answered, responses.tunnelAfterMessage);
         }
-        originalEncoding = message.headers().get(HttpHeaderNames.CONTENT_ENCODING);
-        if (originalEncoding != null && channel.pipeline().get(DECOMPRESSOR) == null) {
-            channel.pipeline().addBefore(COLLECTOR, DECOMPRESSOR, new HttpContentDecompressor(MAX_INFLATED_CHUNK));
-        }
+        contentDecoder = ContentDecoder.forCoding(HttpHeader.value(heads, "Content-Encoding"));
         chunked = HttpUtil.isTransferEncodingChunked(message);
     }
 
@@ -380,8 +365,10 @@ final class HttpStreamDissector implements StreamDissector {
         inMessage = true;
         headVersion = version;
         headers = wire;
-        originalEncoding = null;
-        decodedEncoding = null;
+        if (contentDecoder != null) {
+            contentDecoder.close();
+            contentDecoder = null;
+        }
         chunked = false;
         body.reset();
     }
@@ -436,7 +423,16 @@ final class HttpStreamDissector implements StreamDissector {
             markMessageEnd(moreInDelivery);
         }
         inMessage = false;
-        HttpBody httpBody = body.toBody(decodedEncoding, chunked, complete);
+        String decodedFrom = null;
+        if (contentDecoder != null) {
+            decodedFrom = contentDecoder.coding();
+            if (!complete) {
+                contentDecoder.flush(body);
+            }
+            contentDecoder.close();
+            contentDecoder = null;
+        }
+        HttpBody httpBody = body.toBody(decodedFrom, chunked, complete);
         Frames frames = messageFrames.build();
         if (isRequest) {
             ready.add(new HttpRequestSeen(flow, direction, messageTime, frames, headMethod, headUri,
@@ -481,8 +477,7 @@ final class HttpStreamDissector implements StreamDissector {
 
     /**
      * The end of the codec chain: keeps the first exception a handler raised for {@link #data} to report.
-     * Left to the EmbeddedChannel, a second exception in the same write (a corrupt body raises one per chunk)
-     * is logged by Netty with its stack trace.
+     * Left to the EmbeddedChannel, a second exception in the same write is logged by Netty with its stack trace.
      */
     private Throwable failure;
 
@@ -506,14 +501,14 @@ final class HttpStreamDissector implements StreamDissector {
                             && m.decoderResult().cause() instanceof PrematureChannelClosureException;
                     return;
                 }
-                if (msg instanceof HttpMessage message) {
-                    if (originalEncoding != null && !message.headers().contains(HttpHeaderNames.CONTENT_ENCODING)) {
-                        decodedEncoding = originalEncoding.trim().toLowerCase(java.util.Locale.ROOT);
-                    }
-                }
                 if (msg instanceof HttpContent content) {
-                    body.append(content.content());
-                    if (content instanceof LastHttpContent) {
+                    boolean last = content instanceof LastHttpContent;
+                    if (contentDecoder == null) {
+                        body.append(content.content());
+                    } else if (!decoded(content.content(), last)) {
+                        return;
+                    }
+                    if (last) {
                         finishMessage(true);
                     }
                 }
@@ -521,6 +516,25 @@ final class HttpStreamDissector implements StreamDissector {
                 ReferenceCountUtil.release(msg);
             }
         }
+    }
+
+    /**
+     * Decodes a piece of the body; false once the coding proved corrupt (or decoded past its bound): then the
+     * message ends cut short, a malformed event says why, and the stream resyncs from where the codec is.
+     */
+    private boolean decoded(ByteBuf content, boolean last) {
+        ContentDecoder d = contentDecoder;
+        d.decode(content, body);
+        if (last && d.failure() == null) {
+            d.finish(body);
+        }
+        if (d.failure() == null) {
+            return true;
+        }
+        String reason = d.coding() + " " + d.failure();
+        finishMessage(false);
+        malformed(reason);
+        return false;
     }
 
     /** What both decoders add to Netty's: their unread byte count, and stopping where HTTP stops. */

@@ -1,9 +1,10 @@
 package analyzer.proxy;
 
+import analyzer.dissect.BodyPreview;
+import analyzer.dissect.ContentDecoder;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.List;
  * The attacker's rewrites for one direction, as pure functions over a message's headers and body: no I/O, so
  * they are tested with byte arrays. After a body changes, its framing is made right for the new length:
  * Content-Length is set, or the body stays chunked when it came chunked; a gzip or deflate body is decoded,
- * rewritten and encoded again.
+ * rewritten and encoded again; a br body is decoded, rewritten and sent without a content coding.
  */
 final class MessageRewriter {
 
@@ -31,7 +32,7 @@ final class MessageRewriter {
     record Unchanged() implements BodyResult {
     }
 
-    /** The new body, encoded as the original was; the headers have been updated for it. */
+    /** The new body, encoded as the original was (br: not encoded); the headers have been updated for it. */
     record Rewritten(byte[] body, List<Replaced> replaced) implements BodyResult {
     }
 
@@ -93,15 +94,19 @@ final class MessageRewriter {
             return new Unchanged();
         }
         String encoding = headers.get(HttpHeaderNames.CONTENT_ENCODING);
-        String coding = ContentCoding.canonical(encoding);
+        String coding = ContentEncoder.canonical(encoding);
         if (coding == null) {
             return new Skipped("its Content-Encoding '" + encoding + "' cannot be decoded here");
         }
-        byte[] decoded;
-        try {
-            decoded = ContentCoding.decode(coding, body, decodedLimit);
-        } catch (IOException e) {
-            return new Skipped("its " + coding + " body could not be decoded: " + e.getMessage());
+        byte[] decoded = body;
+        if (!coding.isEmpty()) {
+            ContentDecoder decoder = ContentDecoder.forCoding(coding, decodedLimit);
+            BodyPreview whole = new BodyPreview(decodedLimit);
+            decoder.decode(body, 0, body.length, whole);
+            if (!decoder.finish(whole)) {
+                return new Skipped("its " + coding + " " + decoder.failure());
+            }
+            decoded = whole.bytes();
         }
         List<Replaced> replaced = new ArrayList<>(bodyRules.size());
         byte[] text = decoded;
@@ -115,7 +120,11 @@ final class MessageRewriter {
         if (replaced.isEmpty()) {
             return new Unchanged();
         }
-        byte[] encoded = ContentCoding.encode(coding, text);
+        String sentAs = ContentEncoder.sentAs(coding);
+        if (!sentAs.equals(coding)) {
+            headers.remove(HttpHeaderNames.CONTENT_ENCODING);
+        }
+        byte[] encoded = ContentEncoder.encode(sentAs, text);
         frameFor(headers, encoded.length);
         return new Rewritten(encoded, replaced);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analyzer.capture.PeerScripts;
 import analyzer.capture.TestServers;
+import analyzer.dissect.BrotliCli;
 import analyzer.dissect.CapturedEvents;
 import analyzer.pki.Pem;
 import analyzer.workshop.ExternalCommand;
@@ -402,6 +403,15 @@ class CheckMatrixTest {
             exchange.getResponseBody().write(gz.toByteArray());
             exchange.close();
         });
+        // Repeated, so the encoder codes it; a short text it may store as is, found then in the raw bytes.
+        byte[] br = BrotliCli.compress(("the secret is " + SECRET + "\n").repeat(20)
+                .getBytes(StandardCharsets.US_ASCII));
+        server.createContext("/br", exchange -> {
+            exchange.getResponseHeaders().add("Content-Encoding", "br");
+            exchange.sendResponseHeaders(200, br.length);
+            exchange.getResponseBody().write(br);
+            exchange.close();
+        });
         server.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();
             exchange.sendResponseHeaders(204, -1);
@@ -411,6 +421,7 @@ class CheckMatrixTest {
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         String base64 = Base64.getEncoder().encodeToString(("note: " + SECRET).getBytes(StandardCharsets.UTF_8));
         String run = curl() + " " + base + "/chunked && " + curl() + " -o /dev/null " + base + "/gzip && " + curl()
+                + " -o /dev/null " + base + "/br && " + curl()
                 + " '" + base + "/search?q=fluffy%20tail' && " + curl() + " -H 'Content-Type: text/plain' -d '"
                 + base64 + "' " + base + "/upload && " + curl() + " '" + base + "/api/items?access_token=tok_9c1d2e3f'";
         try {
@@ -419,6 +430,7 @@ class CheckMatrixTest {
             String findings = o.findings();
             assertTrue(findings.contains("secret: \"fluffy tail\" in the response body (de-chunked)"), findings);
             assertTrue(findings.contains("secret: \"fluffy tail\" in the response body (gzip)"), findings);
+            assertTrue(findings.contains("secret: \"fluffy tail\" in the response body (br)"), findings);
             assertTrue(findings.contains("secret: GET /search?…  \"fluffy tail\" in the URL (URL-decoded)"), findings);
             assertTrue(findings.contains("secret: POST /upload  \"fluffy tail\" in the request body (base64-decoded)"),
                     findings);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import analyzer.dissect.BrotliCli;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.ByteArrayInputStream;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.InflaterInputStream;
 import org.junit.jupiter.api.Test;
 
 /** The rewrite rules as pure functions over headers and body bytes: no sockets. */
@@ -72,13 +74,35 @@ class MessageRewriterTest {
         HttpHeaders h = headers("Content-Encoding", "deflate");
         var rewritten = assertInstanceOf(MessageRewriter.Rewritten.class,
                 SQUIRREL.rewriteBody(h, z.toByteArray(), 1 << 20));
-        assertArrayEquals(bytes("squirrel party"), ContentCoding.decode("deflate", rewritten.body(), 100));
+        assertArrayEquals(bytes("squirrel party"),
+                new InflaterInputStream(new ByteArrayInputStream(rewritten.body())).readAllBytes());
+    }
+
+    /** No brotli encoder is at hand: the rewritten body goes on decoded, and says so by losing its coding. */
+    @Test
+    void brotliBodyIsDecodedRewrittenAndSentWithoutACoding() {
+        HttpHeaders h = headers("Content-Encoding", "br");
+        byte[] br = BrotliCli.compress(bytes("the secret is fluffy tail"));
+        h.set("Content-Length", br.length);
+        var rewritten = assertInstanceOf(MessageRewriter.Rewritten.class, SQUIRREL.rewriteBody(h, br, 1 << 20));
+        assertEquals("the secret is squirrel party", text(rewritten.body()));
+        assertFalse(h.contains("Content-Encoding"));
+        assertEquals(String.valueOf(rewritten.body().length), h.get("Content-Length"));
+    }
+
+    @Test
+    void aTruncatedGzipBodyIsNotRewrittenAsIfWhole() {
+        byte[] zipped = TestUpstream.gzip("the secret is fluffy tail");
+        var result = SQUIRREL.rewriteBody(headers("Content-Encoding", "gzip"),
+                java.util.Arrays.copyOf(zipped, zipped.length - 3), 1 << 20);
+        assertTrue(assertInstanceOf(MessageRewriter.Skipped.class, result).reason()
+                .contains("ends before its gzip stream does"), result.toString());
     }
 
     @Test
     void unknownEncodingOrCorruptGzipIsSkippedWithAReason() {
-        var br = SQUIRREL.rewriteBody(headers("Content-Encoding", "br"), bytes("fluffy tail"), 1 << 20);
-        assertTrue(assertInstanceOf(MessageRewriter.Skipped.class, br).reason().contains("br"));
+        var zstd = SQUIRREL.rewriteBody(headers("Content-Encoding", "zstd"), bytes("fluffy tail"), 1 << 20);
+        assertTrue(assertInstanceOf(MessageRewriter.Skipped.class, zstd).reason().contains("zstd"));
         var corrupt = SQUIRREL.rewriteBody(headers("Content-Encoding", "gzip"), bytes("not gzip at all"), 1 << 20);
         assertTrue(assertInstanceOf(MessageRewriter.Skipped.class, corrupt).reason().contains("gzip"));
     }
@@ -87,7 +111,8 @@ class MessageRewriterTest {
     void decodingIsBoundedSoACompressedBombIsNotExpanded() {
         byte[] bomb = TestUpstream.gzip("a".repeat(1 << 20));
         var result = SQUIRREL.rewriteBody(headers("Content-Encoding", "gzip"), bomb, 64 * 1024);
-        assertInstanceOf(MessageRewriter.Skipped.class, result);
+        assertTrue(assertInstanceOf(MessageRewriter.Skipped.class, result).reason()
+                .contains("decodes to more than 65536 bytes"), result.toString());
     }
 
     @Test

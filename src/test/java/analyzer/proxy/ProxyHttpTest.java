@@ -1,9 +1,11 @@
 package analyzer.proxy;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import analyzer.dissect.BrotliCli;
 import analyzer.dissect.HttpRequestSeen;
 import analyzer.dissect.HttpResponseSeen;
 import analyzer.flow.Direction;
@@ -111,6 +113,28 @@ class ProxyHttpTest {
         // The eavesdropper still read the original.
         recorder.await(HttpResponseSeen.class, 1, r -> r.requestUri().equals("/secret")
                 && new String(r.body().shown(), StandardCharsets.UTF_8).equals(TestUpstream.SECRET));
+    }
+
+    /** Browsers and CDNs send br: the eavesdropper reads it decoded, the tamperer rewrites it (sent uncoded). */
+    @Test
+    void aBrotliBodyIsReadDecodedAndRewritten() throws Exception {
+        String secretPage = ("the secret is " + TestUpstream.SECRET + "\n").repeat(20);
+        byte[] br = BrotliCli.compress(secretPage.getBytes(StandardCharsets.UTF_8));
+        upstream.serve("/br", br, "br");
+        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort()), recorder);
+        HttpResponse<byte[]> relayed = client.send(request("/br"), HttpResponse.BodyHandlers.ofByteArray());
+        assertArrayEquals(br, relayed.body(), "relayed as the server sent it");
+        recorder.await(HttpResponseSeen.class, 1, r -> r.requestUri().equals("/br") && "br".equals(
+                r.body().contentEncoding()) && new String(r.body().shown(), StandardCharsets.UTF_8).equals(secretPage));
+        proxy.close();
+
+        proxy = InterceptingProxy.start(ProxyConfig.reverse(ANY_PORT, upstream.hostAndPort()).withRules(SQUIRREL),
+                recorder);
+        HttpResponse<byte[]> rewritten = client.send(request("/br"), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(secretPage.replace(TestUpstream.SECRET, "squirrel party"),
+                new String(rewritten.body(), StandardCharsets.UTF_8));
+        assertTrue(rewritten.headers().firstValue("Content-Encoding").isEmpty(), rewritten.headers().toString());
+        recorder.await(Tampering.class, 1, x -> x.exchange().equals("GET /br") && x.count() == 20);
     }
 
     @Test

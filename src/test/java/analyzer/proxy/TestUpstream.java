@@ -150,6 +150,11 @@ final class TestUpstream implements AutoCloseable {
         return hugeSent.get();
     }
 
+    /** Answers {@code path} with this body, sent under that Content-Encoding as it is. */
+    void serve(String path, byte[] body, String encoding) {
+        server.createContext(path, e -> send(e, 200, body, false, encoding));
+    }
+
     int port() {
         return server.getAddress().getPort();
     }

@@ -1,6 +1,7 @@
 package analyzer.dissect.http2;
 
 import analyzer.dissect.BodyPreview;
+import analyzer.dissect.ContentDecoder;
 import analyzer.dissect.EventSink;
 import analyzer.dissect.Frames;
 import analyzer.dissect.HttpBody;
@@ -559,7 +560,7 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
     // ---- messages to events
 
     private void finish(Message m, boolean complete) {
-        m.closeDecoder();
+        m.finishDecoding(complete);
         Frames frames = m.frames.build();
         long time = m.time >= 0 ? m.time : frameTime;
         HttpBody body = m.body.toBody(m.decoder != null ? m.decoder.coding() : null, false, complete);
@@ -567,7 +568,7 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
         List<HttpHeader> headers = m.headers != null ? m.headers : List.of();
         if (m.decoder != null && m.decoder.failure() != null) {
             sink.accept(new HttpMalformed(flow, direction, time, frames, "HTTP/2 stream " + m.streamId + ": "
-                    + m.decoder.failure()));
+                    + m.decoder.coding() + " " + m.decoder.failure()));
         }
         if (m.isRequest()) {
             Http2Stream http2 = new Http2Stream(m.streamId, trailers, grpc(m, trailers));
@@ -795,9 +796,14 @@ final class Http2StreamDissector implements StreamDissector, Http2FrameListener 
             }
         }
 
-        void closeDecoder() {
-            if (decoder != null) {
-                decoder.close();
+        void finishDecoding(boolean complete) {
+            if (decoder == null) {
+                return;
+            }
+            if (complete) {
+                decoder.finish(body);
+            } else {
+                decoder.flush(body);
             }
         }
     }

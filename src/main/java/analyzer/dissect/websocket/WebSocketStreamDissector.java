@@ -2,6 +2,7 @@ package analyzer.dissect.websocket;
 
 import analyzer.dissect.BodyPreview;
 import analyzer.dissect.BoundedInflater;
+import analyzer.dissect.ContentDecoder;
 import analyzer.dissect.EventSink;
 import analyzer.dissect.Frames;
 import analyzer.dissect.HttpUpgrade;
@@ -29,7 +30,7 @@ import java.util.Arrays;
 final class WebSocketStreamDissector implements StreamDissector {
 
     /** Inflated bytes per message worth producing for display and secret search: a deflate bomb stops here. */
-    static final long MAX_INFLATED = 16L << 20;
+    static final long MAX_INFLATED = ContentDecoder.MAX_DECODED;
     /** Control frames carry at most 125 bytes (RFC 6455 5.5). */
     private static final int MAX_CONTROL = 125;
     private static final byte[] DEFLATE_TAIL = {0, 0, (byte) 0xff, (byte) 0xff};

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import analyzer.dissect.BrotliCli;
+import analyzer.dissect.ContentDecoder;
 import analyzer.dissect.Conversation;
 import analyzer.dissect.DissectorOptions;
 import analyzer.dissect.HttpHeader;
@@ -137,6 +139,22 @@ class Http2DissectorTest {
     }
 
     @Test
+    void aBrotliBodyIsDecoded() throws Exception {
+        byte[] br = BrotliCli.compress("the secret is fluffy tail".getBytes(StandardCharsets.US_ASCII));
+        int half = br.length / 2;
+        Conversation c = new Conversation()
+                .client(concat(PREFACE, headers(clientHpack, 1, true, ":method", "GET", ":path", "/br")))
+                .server(concat(frame(SETTINGS, 0, 0, new byte[0]),
+                        headers(serverHpack, 1, false, ":status", "200", "content-encoding", "br"),
+                        frame(DATA, 0, 1, java.util.Arrays.copyOfRange(br, 0, half)),
+                        frame(DATA, END_STREAM, 1, java.util.Arrays.copyOfRange(br, half, br.length))));
+        HttpResponseSeen r = c.only(HttpResponseSeen.class);
+        assertEquals("the secret is fluffy tail", new String(r.body().shown(), StandardCharsets.US_ASCII));
+        assertEquals("br", r.body().contentEncoding());
+        assertTrue(c.all(HttpMalformed.class).isEmpty(), describe(c));
+    }
+
+    @Test
     void aGzipBombIsDecodedOnlyUpToTheBound() throws Exception {
         ByteArrayOutputStream zipped = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(zipped)) {
@@ -160,7 +178,7 @@ class Http2DissectorTest {
         HttpResponseSeen r = c.only(HttpResponseSeen.class);
         assertTrue(r.body().length() > ContentDecoder.MAX_DECODED && r.body().length() < 2 * ContentDecoder.MAX_DECODED,
                 "decoded " + r.body().length());
-        assertTrue(c.only(HttpMalformed.class).reason().contains("gzip body inflated past 16 MiB"),
+        assertTrue(c.only(HttpMalformed.class).reason().contains("gzip content decodes to more than 16 MiB"),
                 c.only(HttpMalformed.class).reason());
     }
 
