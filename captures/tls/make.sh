@@ -3,7 +3,7 @@
 # the key log its client wrote and what that client sent and received, to compare with what `analyzer read
 # --keylog` finds inside. Real clients (curl, openssl s_client, Python requests) against openssl s_server or
 # nginx, on loopback; tcpdump writes the captures. Needs root (tcpdump on lo), openssl, curl, python3-requests,
-# nginx, editcap (Wireshark). Run from anywhere: sudo captures/tls/make.sh
+# nginx, nghttpd (nghttp2-server), editcap (Wireshark). Run from anywhere: sudo captures/tls/make.sh
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 work="$(mktemp -d)"
@@ -280,3 +280,22 @@ echo "made $name"
 editcap --inject-secrets "tls,$here/tls13-aes128gcm-curl.keys" "$here/tls13-aes128gcm-curl.pcap" \
   "$here/tls13-aes128gcm-curl-with-keys.pcapng"
 echo "made tls13-aes128gcm-curl-with-keys.pcapng"
+
+# HTTP/2 inside TLS (ALPN h2): curl --http2 against nghttpd (TLS 1.3, nghttp2's own server), two streams on one
+# connection — a GET and a POSTed login form, which nghttpd echoes back (--echo-upload).
+name=tls13-h2-curl
+rm -f "$here/$name".{keys,sent,received,login.received}
+start_capture "$name"
+nghttpd --address 127.0.0.1 --htdocs www --echo-upload "$port" server-key.pem server-cert.pem > nghttpd.log 2>&1 &
+server=$!
+pids+=("$server")
+wait_port "$port"
+SSLKEYLOGFILE="$here/$name.keys" curl -sS -v --http2 --tlsv1.3 --cacert server-cert.pem \
+  "https://localhost:$port/secret.txt" -o "$here/$name.received" \
+  --next --http2 --tlsv1.3 --cacert server-cert.pem -d 'username=alice&password=wonderland' \
+  "https://localhost:$port/login" -o "$here/$name.login.received" 2> "$name.err" || { cat "$name.err" >&2; exit 1; }
+# curl -v shows each request's header fields after "> ", as it sent them in HEADERS frames.
+sed -n 's/^> \(.*\)\r$/\1/p' "$name.err" | sed '/^$/d' > "$here/$name.sent"
+stop_server
+stop_capture
+echo "made $name"

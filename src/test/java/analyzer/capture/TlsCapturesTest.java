@@ -312,6 +312,91 @@ class TlsCapturesTest {
         }
     }
 
+    /**
+     * HTTP/2 inside TLS 1.3 (ALPN h2): curl --http2 against nghttpd, a GET and a POSTed form as streams 1 and 3 of
+     * one connection. Each request carries the header fields curl says it sent (its Host as :authority), each
+     * response the bytes curl saved; tshark, with the same key log, names the same streams.
+     */
+    @Test
+    void http2InsideTlsOpensToTheStreamsCurlSentAndReceived() throws Exception {
+        String name = "tls13-h2-curl";
+        Path keys = DIR.resolve(name + ".keys");
+        List<JsonObject> events = read(name + ".pcap", "--keylog", keys.toString());
+        JsonObject decryption = of(events, "tls.decryption").get(0);
+        assertEquals("decrypted", decryption.get("tls.decryption.outcome").getAsString());
+        assertTrue(decryption.get("tls.decryption.detail").getAsString().contains("TLS 1.3"), decryption.toString());
+        assertTrue(events.stream().anyMatch(e -> e.has("tls.handshake.extensions_alpn_str_selected")
+                && e.get("tls.handshake.extensions_alpn_str_selected").getAsString().equals("h2")), "ALPN h2 chosen");
+
+        List<JsonObject> requests = of(events, "http.request");
+        List<JsonObject> responses = of(events, "http.response");
+        List<List<String>> sent = curlRequests(Files.readAllLines(DIR.resolve(name + ".sent")));
+        assertEquals(2, sent.size());
+        assertEquals(sent.size(), requests.size());
+        assertEquals(sent.size(), responses.size());
+        List<String> bodies = List.of(Files.readString(DIR.resolve(name + ".received"), StandardCharsets.ISO_8859_1),
+                Files.readString(DIR.resolve(name + ".login.received"), StandardCharsets.ISO_8859_1));
+        for (int i = 0; i < sent.size(); i++) {
+            JsonObject request = requests.get(i);
+            JsonObject response = responses.get(i);
+            int stream = 2 * i + 1;
+            assertTrue(request.get("tls.decrypted").getAsBoolean(), request.toString());
+            assertEquals("HTTP/2", request.get("http.request.version").getAsString());
+            assertEquals(stream, request.get("http2.streamid").getAsInt());
+            String[] requestLine = sent.get(i).get(0).split(" ");
+            assertEquals(requestLine[0], request.get("http.request.method").getAsString());
+            assertEquals(requestLine[1], request.get("http.request.uri").getAsString());
+            List<String> fields = new ArrayList<>();
+            for (JsonElement h : request.getAsJsonArray("http.headers")) {
+                JsonObject o = h.getAsJsonObject();
+                String field = o.get("name").getAsString();
+                String value = o.get("value").getAsString();
+                if (field.equals(":authority")) {
+                    fields.add("Host: " + value);
+                } else if (!field.startsWith(":")) {
+                    fields.add(field + ": " + value);
+                }
+            }
+            assertEquals(sent.get(i).subList(1, sent.get(i).size()), fields);
+
+            assertTrue(response.get("tls.decrypted").getAsBoolean(), response.toString());
+            assertEquals(stream, response.get("http2.streamid").getAsInt());
+            assertEquals(200, response.get("http.response.code").getAsInt());
+            assertEquals(requestLine[1], response.get("http.response_for.uri").getAsString());
+            assertEquals(bodies.get(i), response.get("http.file_data").getAsString());
+        }
+        assertEquals("username=alice&password=wonderland", requests.get(1).get("http.file_data").getAsString());
+
+        ExternalCommand.require("tshark");
+        ExternalCommand.Result tshark = ExternalCommand.run(Duration.ofSeconds(60), List.of("tshark", "-r",
+                DIR.resolve(name + ".pcap").toString(), "-o", "tls.keylog_file:" + keys, "-d", "tcp.port==44330,tls",
+                "-Y", "http2.type==1", "-T", "fields", "-E", "occurrence=f", "-e", "http2.streamid",
+                "-e", "http2.headers.method", "-e", "http2.headers.path", "-e", "http2.headers.status"));
+        assertEquals(0, tshark.code(), tshark.output());
+        List<String> theirs = tshark.output().lines().filter(l -> l.matches("\\d+\t.*")).toList();
+        List<String> ours = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            ours.add(requests.get(i).get("http2.streamid").getAsInt() + "\t"
+                    + requests.get(i).get("http.request.method").getAsString() + "\t"
+                    + requests.get(i).get("http.request.uri").getAsString() + "\t");
+            ours.add(responses.get(i).get("http2.streamid").getAsInt() + "\t\t\t"
+                    + responses.get(i).get("http.response.code").getAsInt());
+        }
+        assertEquals(theirs, ours);
+    }
+
+    /** curl -v's request lines: each request is its request line ("GET /x HTTP/2") and the header lines after it. */
+    private static List<List<String>> curlRequests(List<String> lines) {
+        List<List<String>> requests = new ArrayList<>();
+        for (String line : lines) {
+            if (line.matches("[A-Z]+ \\S+ HTTP/2")) {
+                requests.add(new ArrayList<>());
+            }
+            requests.get(requests.size() - 1).add(line);
+        }
+        return requests;
+    }
+
     // ---- helpers
 
     private static List<JsonObject> read(String file, String... options) {
