@@ -3,7 +3,7 @@
 # the key log its client wrote and what that client sent and received, to compare with what `analyzer read
 # --keylog` finds inside. Real clients (curl, openssl s_client, Python requests) against openssl s_server or
 # nginx, on loopback; tcpdump writes the captures. Needs root (tcpdump on lo), openssl, curl, python3-requests,
-# nginx, nghttpd (nghttp2-server), editcap (Wireshark). Run from anywhere: sudo captures/tls/make.sh
+# nginx, nghttpd (nghttp2-server), mergecap and editcap (Wireshark). Run from anywhere: sudo captures/tls/make.sh
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 work="$(mktemp -d)"
@@ -299,3 +299,12 @@ sed -n 's/^> \(.*\)\r$/\1/p' "$name.err" | sed '/^$/d' > "$here/$name.sent"
 stop_server
 stop_capture
 echo "made $name"
+
+# The launcher's class-data sample (../class-data-sample.pcapng): plain HTTP, TLS 1.3 with its keys inside, and
+# HTTP/2 inside TLS, one after the other, so that the one short run the `analyzer` script makes after each build
+# loads the classes of each of those paths into its class-data archive.
+cat "$here/tls13-aes128gcm-curl.keys" "$here/tls13-h2-curl.keys" > sample.keys
+mergecap -a -F pcapng -w sample.pcapng "$here/../http-secret.pcap" "$here/tls13-aes128gcm-curl.pcap" \
+  "$here/tls13-h2-curl.pcap"
+editcap --inject-secrets tls,sample.keys sample.pcapng "$here/../class-data-sample.pcapng"
+echo "made ../class-data-sample.pcapng"
