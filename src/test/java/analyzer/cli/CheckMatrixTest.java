@@ -8,6 +8,7 @@ import analyzer.capture.PeerScripts;
 import analyzer.capture.TestServers;
 import analyzer.dissect.BrotliCli;
 import analyzer.dissect.CapturedEvents;
+import analyzer.dissect.session.PostgresServer;
 import analyzer.pki.Pem;
 import analyzer.workshop.ExternalCommand;
 import analyzer.workshop.SecretServer;
@@ -468,6 +469,124 @@ class CheckMatrixTest {
                 ws.findings());
         assertTrue(ws.findings().contains("secret: \"fluffy tail\" in the WebSocket text message (unmasked, inflated)"),
                 ws.findings());
+    }
+
+    /**
+     * A directory of its own for a test's peers: their self-signed certificate must not replace the CA-issued one
+     * ({@link CheckServers#pki}) the nginx rows serve from {@link #dir}.
+     */
+    private static Path peers(String name) throws IOException {
+        return Files.createDirectories(dir.resolve("peers-" + name));
+    }
+
+    /** check wrapping a command: --port names the service, only its ports are watched. */
+    private static Outcome checkAround(int port, List<String> command, String... options) {
+        List<String> args = new ArrayList<>(List.of("--port", String.valueOf(port), "--watch", "ports"));
+        args.addAll(List.of(options));
+        args.add("--");
+        args.addAll(command);
+        return check(args.toArray(new String[0]));
+    }
+
+    /** The one connection's summary, its wrapped words as they are. */
+    private static String onlySummary(Outcome o) {
+        assertEquals(1, o.flows().size(), o.out());
+        return o.flows().get(0).get("summary").getAsString();
+    }
+
+    /**
+     * STARTTLS as Python's smtplib and imaplib speak it to a server that upgrades: upgraded before the login is
+     * encrypted, and the check says where it upgraded and what crossed before; the same login without the upgrade
+     * fails with the credentials.
+     */
+    @Test
+    void mailUpgradedWithStartTlsBeforeTheLoginIsEncryptedAndALoginInClearIsNot() throws Exception {
+        Path peers = peers("mail");
+        Path[] certAndKey = PeerScripts.selfSignedCertificate(peers);
+        for (String[] protocol : List.of(new String[] {"smtp", "SMTP", "EHLO", "SMTP AUTH PLAIN"},
+                new String[] {"imap", "IMAP", "CAPABILITY", "IMAP LOGIN"})) {
+            try (PeerScripts.Server server = PeerScripts.server(peers, "mail_server.py", protocol[0],
+                    certAndKey[0].toString(), certAndKey[1].toString())) {
+                String port = String.valueOf(server.port());
+                Outcome upgraded = checkAround(server.port(), PeerScripts.python(peers, "mail_client.py", protocol[0],
+                        port, "alice", "hunter2-wonderland", "--tls")).is("encrypted", 0);
+                assertTrue(onlySummary(upgraded).matches(protocol[1] + " upgraded to TLS at frame \\d+; before that"
+                        + " only the banner and " + protocol[2] + "; then TLS 1\\.3, .*"), upgraded.out());
+
+                Outcome clear = checkAround(server.port(), PeerScripts.python(peers, "mail_client.py", protocol[0],
+                        port, "alice", "hunter2-wonderland")).is("not_encrypted", 1);
+                assertTrue(clear.findings().contains("credentials: " + protocol[3] + "  user alice  password hunt…"),
+                        clear.findings());
+                assertFalse(clear.findings().contains("hunter2-wonderland"), "masked: " + clear.findings());
+            }
+        }
+    }
+
+    /**
+     * A real PostgreSQL server and psql: sslmode=require upgrades after the SSLRequest and is encrypted;
+     * sslmode=disable sends the password in clear.
+     */
+    @Test
+    void postgresWithSslmodeRequireIsEncryptedAndWithSslmodeDisableIsNot() throws Exception {
+        try (PostgresServer server = PostgresServer.start()) {
+            List<String> env = List.of("env", "PGPASSWORD=" + PostgresServer.PASSWORD);
+            List<String> require = new ArrayList<>(env);
+            require.addAll(server.psqlCommand("require", "SELECT 1"));
+            Outcome upgraded = checkAround(server.port(), require).is("encrypted", 0);
+            assertTrue(onlySummary(upgraded).matches("PostgreSQL upgraded to TLS at frame \\d+; before that only the"
+                    + " SSLRequest; then TLS 1\\.3, .*"), upgraded.out());
+
+            List<String> disable = new ArrayList<>(env);
+            disable.addAll(server.psqlCommand("disable", "SELECT 'fluffy tail'"));
+            Outcome clear = checkAround(server.port(), disable, "--secret", SECRET).is("not_encrypted", 1);
+            assertTrue(clear.findings().contains("credentials: PostgreSQL cleartext password  user postgres"
+                    + "  password hunt…"), clear.findings());
+            assertTrue(clear.findings().contains("secret: \"fluffy tail\" in the client's bytes"), clear.findings());
+        }
+    }
+
+    /**
+     * UDP: dig's DNS queries are information (the names travel in clear) and leave nothing to judge; a token in a
+     * datagram a Python client sends fails the check.
+     */
+    @Test
+    void dnsOverUdpIsInformationAndATokenInADatagramIsNotEncrypted() throws Exception {
+        ExternalCommand.require("dig", "-v");
+        try (PeerScripts.Server dns = PeerScripts.server(peers("dns"), "dns_responder.py")) {
+            Outcome names = checkAround(dns.port(), List.of("dig", "@127.0.0.1", "-p", String.valueOf(dns.port()),
+                    "+tries=1", "+time=3", "+noedns", "fluffy.example", "A")).is("nothing", 3);
+            assertEquals("info", names.flows().get(0).get("kind").getAsString(), names.out());
+            assertTrue(names.findings().contains("dns query: A fluffy.example  (names travel in clear)"),
+                    names.findings());
+        }
+        int port = CheckServers.freePort();
+        Outcome token = checkAround(port, List.of(PeerScripts.PYTHON, "-c", "import socket;"
+                + " socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'{\"device\": \"thermostat\","
+                + " \"token\": \"tok_5e3f9a2b7c\"}', ('127.0.0.1', " + port + "))"), "--secret", "tok_5e3f9a2b7c")
+                .is("not_encrypted", 1);
+        assertEquals("readable", token.flows().get(0).get("kind").getAsString(), token.out());
+        assertTrue(token.findings().contains("in the client's bytes"), token.findings());
+    }
+
+    /** QUIC: ngtcp2's client and server (Debian's ngtcp2-client, ngtcp2-server) make a real connection. */
+    @Test
+    void quicIsEncrypted() throws Exception {
+        ExternalCommand.require("gtlsclient", "--help");
+        ExternalCommand.require("gtlsserver", "--help");
+        Path peers = peers("quic");
+        Path[] certAndKey = PeerScripts.selfSignedCertificate(peers);
+        int port;
+        try (java.net.DatagramSocket free = new java.net.DatagramSocket(0)) {
+            port = free.getLocalPort();
+        }
+        try (ExternalCommand.Running server = ExternalCommand.start(peers, java.util.Map.of(), List.of("gtlsserver",
+                "-q", "127.0.0.1", String.valueOf(port), certAndKey[1].toString(), certAndKey[0].toString()))) {
+            Thread.sleep(300);
+            Outcome quic = checkAround(port, List.of("gtlsclient", "-q", "--exit-on-first-stream-close",
+                    "--timeout=5s", "localhost", String.valueOf(port), "https://localhost:" + port + "/"))
+                    .is("encrypted", 0);
+            assertTrue(onlySummary(quic).matches("QUIC v1, TLS 1\\.3, TLS_\\w+, SNI localhost"), quic.out());
+        }
     }
 
     @Test
