@@ -8,6 +8,7 @@ import analyzer.report.EncryptionVerdict.Finding;
 import analyzer.report.EncryptionVerdict.FlowKind;
 import analyzer.report.EncryptionVerdict.FlowReport;
 import analyzer.report.EncryptionVerdict.TlsFacts;
+import analyzer.report.Verdict;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;

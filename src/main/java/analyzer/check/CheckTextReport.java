@@ -10,6 +10,7 @@ import analyzer.dissect.Frames;
 import analyzer.report.EncryptionVerdict.Finding;
 import analyzer.report.Style;
 import analyzer.report.TextWidth;
+import analyzer.report.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -5,6 +5,7 @@ import analyzer.check.CheckReport.Judgement;
 import analyzer.check.CheckReport.Level;
 import analyzer.check.CheckReport.ProbeLine;
 import analyzer.report.EncryptionVerdict.Finding;
+import analyzer.report.Verdict;
 import java.util.List;
 
 /**

@@ -35,7 +35,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -50,31 +49,6 @@ import java.util.function.Predicate;
  * pipeline thread.
  */
 public final class EncryptionVerdict implements EventSink {
-
-    /** The answer and the exit code a CI job acts on. */
-    public enum Verdict {
-        ENCRYPTED(0, "ENCRYPTED"),
-        NOT_ENCRYPTED(1, "NOT ENCRYPTED"),
-        /** Data that is neither TLS nor readable: we cannot vouch for it. */
-        UNVERIFIED(1, "NOT VERIFIED"),
-        NOTHING(3, "NOTHING TO JUDGE");
-
-        private final int exitCode;
-        private final String label;
-
-        Verdict(int exitCode, String label) {
-            this.exitCode = exitCode;
-            this.label = label;
-        }
-
-        public int exitCode() {
-            return exitCode;
-        }
-
-        public String label() {
-            return label;
-        }
-    }
 
     /** A readable item on one connection, with the frames it came from. */
     public record Finding(String kind, String detail, Frames frames) {
@@ -355,25 +329,32 @@ public final class EncryptionVerdict implements EventSink {
         return "\"" + sb + (preview.length > 40 ? "…" : "") + "\"";
     }
 
-    /** The overall verdict. */
+    /** The traffic's verdict, the TLS policy given up front applied (the probe's answers are the check's). */
     public Verdict verdict() {
         if (unlisted[FlowKind.READABLE.ordinal()] > 0) {
             return Verdict.NOT_ENCRYPTED;
         }
         boolean anyData = unlisted[FlowKind.TLS.ordinal()] > 0;
         boolean unverified = unlisted[FlowKind.UNKNOWN.ordinal()] > 0;
+        boolean weak = unlistedFailingPolicy > 0;
         for (FlowState s : flows.values()) {
             switch (s.kind()) {
                 case READABLE -> {
                     return Verdict.NOT_ENCRYPTED;
                 }
                 case UNKNOWN -> unverified = true;
-                case TLS -> anyData = true;
+                case TLS -> {
+                    anyData = true;
+                    weak |= failsPolicy != null && failsPolicy.test(s.tlsFacts());
+                }
                 case INFO, EMPTY -> { }
             }
         }
         if (unverified) {
             return Verdict.UNVERIFIED;
+        }
+        if (weak) {
+            return Verdict.WEAK_TLS;
         }
         return anyData ? Verdict.ENCRYPTED : Verdict.NOTHING;
     }
@@ -633,10 +614,5 @@ public final class EncryptionVerdict implements EventSink {
             sb.append(')');
             return new Finding("requests", sb.toString(), Frames.of(frames));
         }
-    }
-
-    /** Lower-case key for JSON: "not_encrypted". */
-    public static String key(Verdict v) {
-        return v.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -13,7 +13,6 @@ import analyzer.flow.Direction;
 import analyzer.flow.Endpoint;
 import analyzer.flow.Flow;
 import analyzer.report.EncryptionVerdict.FlowKind;
-import analyzer.report.EncryptionVerdict.Verdict;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;

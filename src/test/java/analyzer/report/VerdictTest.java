@@ -18,7 +18,6 @@ import analyzer.dissect.TlsHandshake;
 import analyzer.dissect.TlsRecordSeen;
 import analyzer.flow.ConnectionListener;
 import analyzer.flow.Direction;
-import analyzer.report.EncryptionVerdict.Verdict;
 import analyzer.leaks.SecretScanner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -131,7 +130,7 @@ class VerdictTest {
         assertEquals(EncryptionVerdict.MAX_LISTED, report.connections().size());
         assertEquals(1, report.count(CheckReport.Judgement.READABLE));
         assertEquals(EncryptionVerdict.MAX_LISTED + 1, report.judged());
-        assertEquals(analyzer.check.Verdict.NOT_ENCRYPTED, report.verdict());
+        assertEquals(Verdict.NOT_ENCRYPTED, report.verdict());
         String shown = CheckTextReport.render(report, Style.PLAIN, List.of());
         assertTrue(shown.contains("… and 1 more connection with data, counted below but not listed"), shown);
         assertTrue(shown.contains("1 of 10001 connections readable on the wire"), shown);
@@ -161,7 +160,8 @@ class VerdictTest {
         assertEquals(1, report.count(CheckReport.Judgement.WEAK_TLS));
         assertEquals(EncryptionVerdict.MAX_LISTED + 1, report.count(CheckReport.Judgement.ENCRYPTED));
         assertEquals(EncryptionVerdict.MAX_LISTED + 2, report.judged());
-        assertEquals(analyzer.check.Verdict.WEAK_TLS, report.verdict());
+        assertEquals(Verdict.WEAK_TLS, report.verdict());
+        assertEquals(Verdict.WEAK_TLS, verdict.verdict(), "the traffic's own verdict applies the policy too");
         String shown = CheckTextReport.render(report, Style.PLAIN, List.of());
         assertTrue(shown.contains("… and 2 more connections with data, counted below but not listed"), shown);
         assertTrue(shown.contains("1 of 10002 connections outside"), shown);

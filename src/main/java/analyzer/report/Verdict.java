@@ -1,8 +1,11 @@
-package analyzer.check;
+package analyzer.report;
 
 import java.util.Locale;
 
-/** The answer of a check, and the exit code a CI job acts on (a failed wrapped command may override it: 4). */
+/**
+ * The answer of a check, and the exit code a CI job acts on (a failed wrapped command may override it: 4): of the
+ * traffic alone ({@link EncryptionVerdict#verdict()}) or with the probe ({@code analyzer.check.CheckReport}).
+ */
 public enum Verdict {
     ENCRYPTED(0, "ENCRYPTED"),
     /** Plaintext seen on the wire, or served by the probed port. */
