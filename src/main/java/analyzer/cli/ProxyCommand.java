@@ -175,8 +175,7 @@ public final class ProxyCommand implements Callable<Integer> {
                 err.println(proxy.banner(mitmCaCertificate()));
                 err.flush();
                 if (page != null) {
-                    page.view().title(proxy.banner(mitmCaCertificate()).lines().findFirst().orElse("proxy")
-                            .replace(" — Ctrl-C to stop", ""));
+                    page.view().title(pageTitle(proxy.banner(mitmCaCertificate())));
                 }
                 awaitStop(stop, printer);
             } catch (ProxyException e) {
@@ -184,17 +183,9 @@ public final class ProxyCommand implements Callable<Integer> {
             } finally {
                 interrupt.uninstall();
             }
-            printer.flush();
-            err.println();
-            err.println(tally.summary());
-            if (config.save() != null) {
-                err.println("written: " + config.save() + " (open it in Wireshark, or: analyzer read " + config.save()
-                        + ")");
-            }
-            err.flush();
-            if (page != null) {
-                page.linger("proxy stopped · " + tally.summary(), "info", err);
-            }
+            ended(printer, err, page, tally.summary(), config.save() == null ? List.of()
+                    : List.of("written: " + config.save() + " (open it in Wireshark, or: analyzer read "
+                            + config.save() + ")"));
         }
         return ExitCodes.OK;
     }
@@ -230,7 +221,7 @@ public final class ProxyCommand implements Callable<Integer> {
                 err.println(relay.banner());
                 err.flush();
                 if (page != null) {
-                    page.view().title(relay.banner().replace(" — Ctrl-C to stop", ""));
+                    page.view().title(pageTitle(relay.banner()));
                 }
                 awaitStop(stop, printer);
                 relay.close();
@@ -240,13 +231,7 @@ public final class ProxyCommand implements Callable<Integer> {
             } finally {
                 interrupt.uninstall();
             }
-            printer.flush();
-            err.println();
-            err.println(summary);
-            err.flush();
-            if (page != null) {
-                page.linger("proxy stopped · " + summary, "info", err);
-            }
+            ended(printer, err, page, summary, List.of());
         }
         return ExitCodes.OK;
     }
@@ -258,6 +243,24 @@ public final class ProxyCommand implements Callable<Integer> {
     }
 
     /** Until Ctrl-C or --duration, flushing the printer's output now and then. */
+    /** The banner's first line without its Ctrl-C hint: the page's title. */
+    private static String pageTitle(String banner) {
+        return banner.lines().findFirst().orElse("proxy").replace(" — Ctrl-C to stop", "");
+    }
+
+    /** The closing lines of either relay: what was printed flushed, the summary, then the page's last word. */
+    private static void ended(ProxyListener printer, PrintWriter err, WebSession page, String summary,
+            List<String> more) {
+        printer.flush();
+        err.println();
+        err.println(summary);
+        more.forEach(err::println);
+        err.flush();
+        if (page != null) {
+            page.linger("proxy stopped · " + summary, "info", err);
+        }
+    }
+
     private void awaitStop(CountDownLatch stop, ProxyListener printer) {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "proxy-output");
