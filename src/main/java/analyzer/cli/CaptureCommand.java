@@ -125,7 +125,7 @@ public final class CaptureCommand implements java.util.concurrent.Callable<Integ
                 EventSink.both(page == null ? null : page.feed("wire", "wire · " + where, true), recorded), keys);
         err.println("Capturing on " + source.interfaceName() + " (" + (bpf.isEmpty() ? "all traffic" : bpf) + ")"
                 + (count != null ? ", " + SummaryLine.plural(count, "packet") : "")
-                + (duration != null ? ", for " + LiveRun.human(duration) : "") + " — Ctrl-C to stop");
+                + (duration != null ? ", for " + SummaryLine.duration(duration) : "") + " — Ctrl-C to stop");
         err.flush();
         PacketHandler dissect = pipeline.handler();
         long backlogDropped = LiveRun.run(source, (frame, ts, data, caplen, origLen) -> {

@@ -21,6 +21,7 @@ import analyzer.probe.ServiceProbe;
 import analyzer.flow.Flow;
 import analyzer.proxy.HostAndPort;
 import analyzer.report.EncryptionVerdict;
+import analyzer.report.SummaryLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -350,7 +351,7 @@ public final class CheckCommand implements Callable<Integer> {
             try {
                 window.start();
                 String ready = "Checking " + source.interfaceName() + " (" + description + ")"
-                        + (command.isEmpty() ? " for " + LiveRun.human(limit) : "") + " — ready"
+                        + (command.isEmpty() ? " for " + SummaryLine.duration(limit) : "") + " — ready"
                         + (command.isEmpty() ? "; use the service now, Ctrl-C ends early" : "");
                 err.println(ready);
                 err.flush();

@@ -66,8 +66,4 @@ final class LiveRun {
         return worker.dropped();
     }
 
-    static String human(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
-    }
 }

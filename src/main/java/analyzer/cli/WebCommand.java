@@ -5,6 +5,7 @@ import analyzer.capture.FilePacketSource;
 import analyzer.capture.LiveCaptureOptions;
 import analyzer.capture.LivePacketSource;
 import analyzer.dissect.tls.KeyMaterial;
+import analyzer.report.SummaryLine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,7 +113,7 @@ public final class WebCommand implements Callable<Integer> {
             session.view().title("capture · " + where);
             SniffPipeline pipeline = new SniffPipeline(source.linkType(), output, false, out, false,
                     session.feed("wire", "wire · " + where, true), UnaryOperator.identity(), keys);
-            err.println("Capturing on " + where + (duration != null ? ", for " + LiveRun.human(duration) : "")
+            err.println("Capturing on " + where + (duration != null ? ", for " + SummaryLine.duration(duration) : "")
                     + " — Ctrl-C to stop");
             err.flush();
             long dropped = LiveRun.run(source, pipeline.handler(), null, duration, null);

@@ -1,6 +1,7 @@
 package analyzer.cli;
 
 import analyzer.proxy.HostAndPort;
+import analyzer.report.SummaryLine;
 import analyzer.web.BrowserLauncher;
 import analyzer.web.Feed;
 import analyzer.web.LiveView;
@@ -100,7 +101,7 @@ final class WebSession implements AutoCloseable {
             return;
         }
         String page = "http://" + web.url().getAuthority() + "/";
-        err.println("the page stays open at " + page + (d == null ? " — Ctrl-C to quit" : " for " + LiveRun.human(d)));
+        err.println("the page stays open at " + page + (d == null ? " — Ctrl-C to quit" : " for " + SummaryLine.duration(d)));
         err.flush();
         CountDownLatch stop = new CountDownLatch(1);
         InterruptHandler interrupt = InterruptHandler.install(stop::countDown);

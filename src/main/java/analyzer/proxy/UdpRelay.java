@@ -176,13 +176,9 @@ public final class UdpRelay implements AutoCloseable {
     public String banner() {
         return "proxy UDP " + InterceptingProxy.describe(address) + " → " + config.upstream()
                 + " (reverse: datagrams relayed, each client through its own port; a client silent "
-                + seconds(config.idleTimeout()) + " is forgotten) — Ctrl-C to stop";
+                + SummaryLine.duration(config.idleTimeout()) + " is forgotten) — Ctrl-C to stop";
     }
 
-    private static String seconds(java.time.Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
-    }
 
     /** "3 clients · 6 datagrams (3 to the upstream, 3 back) · 6 DNS messages" */
     public String summary() {

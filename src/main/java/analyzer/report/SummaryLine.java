@@ -13,6 +13,12 @@ public final class SummaryLine {
         return n + " " + what + (n == 1 ? "" : "s");
     }
 
+    /** A duration as a person reads it: "30 s" when whole seconds, else "1500 ms". */
+    public static String duration(java.time.Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
+    }
+
     /** A new part: {@code n what}. */
     public SummaryLine count(long n, String what) {
         return part(plural(n, what));

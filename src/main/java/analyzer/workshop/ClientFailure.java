@@ -1,6 +1,7 @@
 package analyzer.workshop;
 
 import analyzer.pki.CertificateRejection;
+import analyzer.report.SummaryLine;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.NotSslRecordException;
@@ -104,7 +105,7 @@ public final class ClientFailure extends Exception {
     }
 
     static ClientFailure timeout(String where, String phase, java.time.Duration timeout) {
-        return new ClientFailure(Kind.TIMEOUT, "no answer from " + where + " within " + seconds(timeout) + " ("
+        return new ClientFailure(Kind.TIMEOUT, "no answer from " + where + " within " + SummaryLine.duration(timeout) + " ("
                 + phase + ")", "Is the server up and reachable? A longer --timeout waits more.", List.of(), null,
                 null);
     }
@@ -277,8 +278,4 @@ public final class ClientFailure extends Exception {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
-    private static String seconds(java.time.Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? (ms / 1000) + " s" : ms + " ms";
-    }
 }
